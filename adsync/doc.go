@@ -1,0 +1,15 @@
+// Package adsync is the engine that keeps Active Directory in step with the
+// org model, in near real time.
+//
+// It owns the desired state of each account (from mapping templates the
+// operator writes), correlation of accounts with persons, the plan (the
+// ordered operations that take AD from what it is to what it should be,
+// with old and new values), applying exactly that plan, the event-driven
+// worker, reconciliation, and reading AD's own changes back.
+//
+// What it must not do: speak LDAP. It talks to AD only through the
+// connectors.Directory contract, so that it runs the same against the real
+// directory, the in-memory twin or a plugin; and it writes only what it owns.
+//
+// Status: the package is specified by issue 6 and not yet built.
+package adsync

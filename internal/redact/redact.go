@@ -1,0 +1,34 @@
+// Package redact masks personal data in text that may reach a log line, an
+// error message or a plan.
+//
+// It owns one job: finding national identity numbers (Danish CPR numbers,
+// Swedish personnummer) in free text and masking their last four digits,
+// as 010190-xxxx. It is a safety net under code that already avoids
+// printing them, for text orgsync does not control, such as a server's
+// diagnostic message or a DN that an operator built from a CPR number.
+//
+// It must not validate numbers (that is the org model's job) and it must
+// not be clever: it masks anything that has the shape, because a false
+// positive in an error message costs nothing and a miss leaks a CPR number.
+package redact
+
+import "regexp"
+
+// nationalID matches a CPR number (ddmmyy-ssss, ddmmyyssss) or a Swedish
+// personnummer (yymmdd-ssss, yymmdd+ssss, yyyymmdd-ssss, yyyymmddssss) that
+// is not part of a longer run of digits.
+var nationalID = regexp.MustCompile(`(^|[^0-9])((?:[0-9]{2})?[0-9]{6})[-+ ]?([0-9]{4})($|[^0-9])`)
+
+// NationalIDs returns s with the last four digits of every national identity
+// number in it replaced by "xxxx".
+func NationalIDs(s string) string {
+	// Matches can share their delimiting characters ("0101901234,0101901234"),
+	// so apply until nothing changes; each pass masks at least one number.
+	for {
+		r := nationalID.ReplaceAllString(s, "${1}${2}-xxxx${4}")
+		if r == s {
+			return r
+		}
+		s = r
+	}
+}

@@ -25,9 +25,10 @@ type RDN struct {
 // JoinDN returns the DN of the entry named typ=value below parent (parent
 // may be empty for a top-level entry). The value is escaped, so any text
 // is safe in it: commas, plus signs, quotes, backslashes, angle brackets,
-// semicolons, equals signs, a leading '#', leading or trailing spaces and
-// NUL. It returns an Invalid error for an empty or non-UTF-8 value, a bad
-// attribute type, or a parent that is not a DN.
+// semicolons, equals signs, a leading '#', leading or trailing spaces, line
+// breaks. It returns an Invalid error for an empty or non-UTF-8 value, a
+// value with NUL (which AD takes for the end of the name), a bad attribute
+// type, or a parent that is not a DN.
 func JoinDN(typ, value, parent string) (string, error) {
 	if err := checkRDN(typ, value); err != nil {
 		return "", err
@@ -42,8 +43,33 @@ func JoinDN(typ, value, parent string) (string, error) {
 	return rdn + "," + parent, nil
 }
 
-// EscapeDNValue escapes an attribute value for use in a DN (RFC 4514).
-func EscapeDNValue(value string) string { return ldap.EscapeDN(value) }
+// EscapeDNValue escapes an attribute value for use in a DN. It escapes what
+// RFC 4514 requires (, + " \ < > ; a leading # or space, a trailing space,
+// NUL) and also '=', which AD and Samba reject unescaped in a value (and
+// go-ldap's EscapeDN leaves alone), and every other control character,
+// as \XX, so that a DN never carries a raw line break into a log.
+func EscapeDNValue(value string) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(value) + 8)
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		switch {
+		case strings.IndexByte(`,+"\<>;=`, c) >= 0,
+			i == 0 && (c == ' ' || c == '#'),
+			i == len(value)-1 && c == ' ':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c == 0x7f:
+			b.WriteByte('\\')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
 
 // SplitDN returns a DN's first RDN and the DN of its parent ("" for a
 // top-level entry). The parent is written by orgsync's rules, which may
@@ -158,6 +184,11 @@ func checkRDN(typ, value string) error {
 	}
 	if !utf8.ValidString(value) {
 		return Errorf(Invalid, "DN", "the value of %s is not valid UTF-8", typ)
+	}
+	// AD and Samba end a name at NUL: "a\x00b" and "a\x00c" would be one
+	// entry, and Samba cannot delete such an entry cleanly.
+	if strings.IndexByte(value, 0) >= 0 {
+		return Errorf(Invalid, "DN", "the value of %s contains NUL, which a directory takes for the end of the name", typ)
 	}
 	return nil
 }

@@ -137,6 +137,11 @@ func (f Filter) validate(depth int, nodes *int) error {
 		if !utf8.ValidString(v) {
 			return Errorf(Invalid, "filter", "a value for %s is not valid UTF-8", f.Attr)
 		}
+		// Samba compares filter values as C strings: "a\x00b" would match
+		// "a", widening the search. Refuse it rather than let it through.
+		if strings.IndexByte(v, 0) >= 0 {
+			return Errorf(Invalid, "filter", "a value for %s contains NUL, which a directory may take for the end of the value", f.Attr)
+		}
 	}
 	switch f.Op {
 	case OpSubstring:

@@ -123,8 +123,10 @@ func CheckMove(req MoveRequest) error {
 			return err
 		}
 	}
-	if req.NewName != "" && !utf8.ValidString(req.NewName) {
-		return Errorf(Invalid, op, "the new name is not valid UTF-8")
+	if req.NewName != "" {
+		if err := checkRDN("CN", req.NewName); err != nil {
+			return err
+		}
 	}
 	return nil
 }

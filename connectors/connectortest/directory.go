@@ -37,6 +37,7 @@ func TestDirectory(t *testing.T, open func(t *testing.T) Fixture) {
 		{"CreateRejects", []string{"Creator"}, testCreateRejects},
 		{"CreateNameTaken", []string{"Creator"}, testCreateNameTaken},
 		{"HostileNames", []string{"Creator", "Mover"}, testHostileNames},
+		{"NUL", []string{"Creator"}, testNUL},
 		{"FilterInjection", []string{"Creator"}, testFilterInjection},
 		{"Filters", []string{"Creator"}, testFilters},
 		{"SearchScopesAndPaging", []string{"Creator"}, testSearchScopesAndPaging},

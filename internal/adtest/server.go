@@ -198,7 +198,7 @@ func (s *Server) waitReady(limit time.Duration) error {
 
 func (s *Server) dialAdmin() (*ldap.Conn, error) {
 	c, err := ldap.DialURL(s.LDAPSURL(), ldap.DialWithTLSConfig(s.TLSConfig()),
-		ldap.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}))
+		ldap.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}))
 	if err != nil {
 		return nil, err
 	}

@@ -2,10 +2,10 @@ package connectors
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-ldap/ldap/v3"
-	"golang.org/x/text/cases"
 )
 
 // A DN (distinguished name) is handled as a string everywhere in the
@@ -233,13 +233,32 @@ func validOID(s string) bool {
 	return true
 }
 
-// FoldCase case-folds s for case-insensitive comparison, as AD compares
-// names and most text values.
+// FoldCase maps s to a canonical form for case-insensitive comparison, as
+// AD compares names and most text values: each character becomes the
+// smallest of the characters that Unicode's simple case folding makes
+// equal to it (for ASCII, the upper-case letter). Unlike full case folding
+// it never changes the length of a string (AD does not equate "ß" and
+// "ss") and it is idempotent (x/text's Fold is not, for Cherokee).
 func FoldCase(s string) string {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return cases.Fold().String(s) // a Caser is not safe to share
+			ascii = false
+			break
 		}
 	}
-	return strings.ToLower(s)
+	if ascii {
+		return strings.ToUpper(s)
+	}
+	return strings.Map(foldRune, s)
+}
+
+func foldRune(r rune) rune {
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < least {
+			least = f
+		}
+	}
+	return least
 }

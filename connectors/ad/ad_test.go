@@ -259,7 +259,11 @@ func TestReferralsAreNotChased(t *testing.T) {
 	// A subtree search from the domain's root makes AD return
 	// continuation references to the configuration partition.
 	err := d.Search(ctxT(t), connectors.SearchRequest{Filter: connectors.Eq("objectClass", "domain"), Attributes: []string{"dc"}},
-		func(e *connectors.Entry) error { n++; require.NotEmpty(t, e.ID, "a referral is never an entry"); return nil })
+		func(e *connectors.Entry) error {
+			n++
+			require.NotEmpty(t, e.ID, "a referral is never an entry")
+			return nil
+		})
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	_, err = d.ReadDN(ctxT(t), "CN=x,DC=elsewhere,DC=test", nil)

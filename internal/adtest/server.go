@@ -191,7 +191,7 @@ func (s *Server) waitReady(limit time.Duration) error {
 			return nil
 		}
 		last = err
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	return fmt.Errorf("samba did not answer an LDAPS bind within %s: %v\n%s", limit, last, s.logTail())
 }
@@ -234,3 +234,6 @@ func (s *Server) Stop() {
 	}
 	s.lock.unlock()
 }
+
+// PID is samba's process id.
+func (s *Server) PID() int { return s.cmd.Process.Pid }

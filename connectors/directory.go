@@ -60,7 +60,8 @@ const (
 type SearchRequest struct {
 	// BaseDN is where the search starts; empty means the connector's base.
 	BaseDN string
-	Scope  Scope
+	// Scope is how far below the base to look; default the subtree.
+	Scope Scope
 	// Filter selects entries; the zero Filter matches all.
 	Filter Filter
 	// Attributes are the attributes to return; empty means all ordinary
@@ -121,9 +122,9 @@ const (
 
 // Modification is one change to one attribute.
 type Modification struct {
-	Op     ModOp
-	Name   string
-	Values []string
+	Op     ModOp    // how the attribute changes
+	Name   string   // the attribute
+	Values []string // the values added, removed or set
 }
 
 // Mover renames and moves objects (LDAP's ModifyDN).
@@ -204,6 +205,7 @@ type ChangesRequest struct {
 
 // ChangePage is one page of changes.
 type ChangePage struct {
+	// Changes are the changes in this page, each object at most once.
 	Changes []Change
 	// Token resumes after this page.
 	Token Token
@@ -215,9 +217,11 @@ type ChangePage struct {
 // no attributes: a handler reads the object's current state (events are
 // hints, and the directory is the truth).
 type Change struct {
+	// ID is the object's stable id.
 	ID ID
 	// DN is the object's DN; for a deleted object, the DN it had.
-	DN      string
+	DN string
+	// Deleted says that the object was deleted.
 	Deleted bool
 }
 

@@ -2,7 +2,6 @@ package connectors
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-ldap/ldap/v3"
@@ -18,8 +17,8 @@ import (
 // RDN is one relative distinguished name: an attribute type and its value,
 // unescaped.
 type RDN struct {
-	Type  string
-	Value string
+	Type  string // the attribute type, e.g. "CN"
+	Value string // the value, unescaped
 }
 
 // JoinDN returns the DN of the entry named typ=value below parent (parent
@@ -234,31 +233,8 @@ func validOID(s string) bool {
 }
 
 // FoldCase maps s to a canonical form for case-insensitive comparison, as
-// AD compares names and most text values: each character becomes the
-// smallest of the characters that Unicode's simple case folding makes
-// equal to it (for ASCII, the upper-case letter). Unlike full case folding
-// it never changes the length of a string (AD does not equate "ß" and
-// "ss") and it is idempotent (x/text's Fold is not, for Cherokee).
-func FoldCase(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToUpper(s)
-	}
-	return strings.Map(foldRune, s)
-}
-
-func foldRune(r rune) rune {
-	least := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < least {
-			least = f
-		}
-	}
-	return least
-}
+// AD and Samba compare names and most text values: character by character
+// to upper case (Unicode's simple mapping). It never changes a string's
+// length in characters (AD does not equate "ß" and "ss"), and it is
+// idempotent (x/text's full case folding is not, for Cherokee).
+func FoldCase(s string) string { return strings.ToUpper(s) }

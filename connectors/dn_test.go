@@ -121,7 +121,7 @@ func FuzzParseDN(f *testing.F) {
 }
 
 func TestFoldCase(t *testing.T) {
-	for _, pair := range [][2]string{{"Jane", "JANE"}, {"ærø", "ÆRØ"}, {"Ꮂ", "ꮂ"}, {"Straße", "STRAßE"}, {"Ωμέγα", "ΩΜΈΓΑ"}, {"k", "\u212a"}} {
+	for _, pair := range [][2]string{{"Jane", "JANE"}, {"ærø", "ÆRØ"}, {"Ꮂ", "ꮂ"}, {"Straße", "STRAßE"}, {"Ωμέγα", "ΩΜΈΓΑ"}, {"ς", "Σ"}, {"ı", "I"}} {
 		require.Equal(t, FoldCase(pair[0]), FoldCase(pair[1]), "%q ~ %q", pair[0], pair[1])
 	}
 	require.NotEqual(t, FoldCase("ß"), FoldCase("ss"), "AD does not expand ß")
@@ -136,10 +136,8 @@ func FuzzFoldCase(f *testing.F) {
 		if FoldCase(once) != once {
 			t.Fatalf("FoldCase is not idempotent on %q", s)
 		}
-		if FoldCase(strings.ToUpper(s)) != once && utf8.ValidString(s) {
-			// Upper-casing may leave the simple-fold orbit only for runes
-			// whose upper case is outside it (none in simple folding).
-			t.Fatalf("FoldCase(%q) != FoldCase(ToUpper)", s)
+		if utf8.RuneCountInString(once) != utf8.RuneCountInString(s) {
+			t.Fatalf("FoldCase(%q) = %q changed the length", s, once)
 		}
 	})
 }

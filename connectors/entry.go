@@ -11,8 +11,8 @@ type ID string
 // of each value (UTF-8 text for text attributes); a Go string carries any
 // bytes.
 type Attribute struct {
-	Name   string
-	Values []string
+	Name   string   // the attribute's name, e.g. "sAMAccountName"
+	Values []string // its values; none means the attribute is absent
 }
 
 // Entry is an object read from a directory.

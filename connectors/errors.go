@@ -90,6 +90,7 @@ func (k Kind) Retryable() bool { return k == Transient }
 // the object, says which [Kind] of failure it is, and keeps the server's own
 // code and message for the operator.
 type Error struct {
+	// Kind says what the caller should do about the error.
 	Kind Kind
 	// Op is the operation that failed, e.g. "create" or "search".
 	Op string

@@ -33,14 +33,19 @@ const (
 // filters with the constructors ([Eq], [And], [HasPrefix], …); the zero
 // Filter matches everything.
 type Filter struct {
-	Op    FilterOp
-	Attr  string
+	// Op is the test, or how Sub combine.
+	Op FilterOp
+	// Attr is the attribute tested.
+	Attr string
+	// Value is the value compared with (for OpBitAnd, the mask).
 	Value string
-	// Initial, Any and Final are the parts of a substring filter:
+	// Initial is the start of a substring filter's pattern:
 	// Initial*Any[0]*Any[1]*…*Final.
 	Initial string
-	Any     []string
-	Final   string
+	// Any are the middle parts of a substring filter's pattern.
+	Any []string
+	// Final is the end of a substring filter's pattern.
+	Final string
 	// Sub are the operands of And, Or (one or more) and Not (exactly one).
 	Sub []Filter
 }

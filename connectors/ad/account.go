@@ -23,21 +23,17 @@ func (d *Directory) SetEnabled(ctx context.Context, id connectors.ID, enabled bo
 	}
 	return d.do(ctx, op, string(id), nil, func(c *ldap.Conn) error {
 		for range 5 {
-			res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-				"(objectClass=*)", []string{"userAccountControl"}, nil))
+			e, err := readEntry(c, dn, "userAccountControl")
 			if err != nil {
 				return err
 			}
-			if len(res.Entries) != 1 {
-				return ldap.NewError(ldap.LDAPResultNoSuchObject, errNoEntry)
-			}
-			old := res.Entries[0].GetAttributeValue("userAccountControl")
+			old := e.GetAttributeValue("userAccountControl")
 			if old == "" {
-				return connectors.Errorf(connectors.Invalid, op, "%q is not an account (it has no userAccountControl)", res.Entries[0].DN)
+				return connectors.Errorf(connectors.Invalid, op, "%q is not an account (it has no userAccountControl)", e.DN)
 			}
 			uac, err := strconv.ParseInt(old, 10, 64)
 			if err != nil {
-				return connectors.Errorf(connectors.Other, op, "userAccountControl of %q is %q", res.Entries[0].DN, old)
+				return connectors.Errorf(connectors.Other, op, "userAccountControl of %q is %q", e.DN, old)
 			}
 			next := uac | uacAccountDisable
 			if enabled {
@@ -74,13 +70,12 @@ func (d *Directory) SetPassword(ctx context.Context, id connectors.ID, password 
 		if err := requireTLS(c, op); err != nil {
 			return err
 		}
-		res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", []string{"userAccountControl"}, nil))
+		e, err := readEntry(c, dn, "userAccountControl")
 		if err != nil {
 			return err
 		}
-		if len(res.Entries) == 1 && res.Entries[0].GetAttributeValue("userAccountControl") == "" {
-			return connectors.Errorf(connectors.Invalid, op, "%q is not an account", res.Entries[0].DN)
+		if e.GetAttributeValue("userAccountControl") == "" {
+			return connectors.Errorf(connectors.Invalid, op, "%q is not an account", e.DN)
 		}
 		m := ldap.NewModifyRequest(dn, nil)
 		m.Replace("unicodePwd", []string{encodePassword(password)})

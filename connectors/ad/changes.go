@@ -284,14 +284,11 @@ func (d *Directory) pagedSearch(ctx context.Context, base, filter string, attrs 
 func (d *Directory) highestUSN(ctx context.Context) (uint64, error) {
 	var high uint64
 	err := d.do(ctx, "changes", "rootDSE", always, func(c *ldap.Conn) error {
-		res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", []string{"highestCommittedUSN"}, nil))
+		root, err := readEntry(c, "", "highestCommittedUSN")
 		if err != nil {
 			return err
 		}
-		if len(res.Entries) == 1 {
-			high, err = strconv.ParseUint(res.Entries[0].GetAttributeValue("highestCommittedUSN"), 10, 64)
-		}
+		high, err = strconv.ParseUint(root.GetAttributeValue("highestCommittedUSN"), 10, 64)
 		if high == 0 || err != nil {
 			return connectors.Errorf(connectors.Unsupported, "changes", "the server has no highestCommittedUSN")
 		}

@@ -41,15 +41,11 @@ func (d *Directory) Create(ctx context.Context, req connectors.CreateRequest) (c
 		}
 		// AD does not return the new object's GUID; read it on the same
 		// connection, where the Add is already visible.
-		res, err := c.Search(ldap.NewSearchRequest(req.DN, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", []string{"objectGUID"}, nil))
+		e, err := readEntry(c, req.DN, "objectGUID")
 		if err != nil {
 			return err
 		}
-		if len(res.Entries) == 1 {
-			id, _ = IDFromGUID(res.Entries[0].GetRawAttributeValue("objectGUID"))
-		}
-		if id == "" {
+		if id, _ = IDFromGUID(e.GetRawAttributeValue("objectGUID")); id == "" {
 			return connectors.Errorf(connectors.Other, op, "created %q, but could not read its objectGUID", req.DN)
 		}
 		return nil

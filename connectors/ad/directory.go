@@ -78,12 +78,8 @@ func (d *Directory) dialOne(ctx context.Context) (*ldap.Conn, error) {
 func (d *Directory) readRootDSE(ctx context.Context) error {
 	const op = "connect"
 	var root *ldap.Entry
-	err := d.do(ctx, op, "rootDSE", always, func(c *ldap.Conn) error {
-		res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", []string{"defaultNamingContext", "dsServiceName"}, nil))
-		if err == nil && len(res.Entries) == 1 {
-			root = res.Entries[0]
-		}
+	err := d.do(ctx, op, "rootDSE", always, func(c *ldap.Conn) (err error) {
+		root, err = readEntry(c, "", "defaultNamingContext", "dsServiceName")
 		return err
 	})
 	if err != nil {
@@ -116,8 +112,7 @@ func (d *Directory) NamingContext() string { return d.nc }
 // Ping checks that the DC answers, the bind works and the base DN exists.
 func (d *Directory) Ping(ctx context.Context) error {
 	return d.do(ctx, "ping", d.base, always, func(c *ldap.Conn) error {
-		_, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", []string{"objectGUID"}, nil))
+		_, err := readEntry(c, d.base, "objectGUID")
 		return err
 	})
 }
@@ -166,7 +161,7 @@ func (d *Directory) do(ctx context.Context, op, object string, retry func() bool
 		broken := isNetwork(err)
 		d.pool.put(c, broken)
 		if broken && attempt == 0 && retry != nil && retry() {
-			d.log.Warn("connection broken; retrying on a new one", "op", op, "error", err)
+			d.log.Warn("connection broken; retrying on a new one", "error", mapError(op, object, err))
 			continue
 		}
 		return mapError(op, object, err)

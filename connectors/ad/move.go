@@ -21,15 +21,11 @@ func (d *Directory) Move(ctx context.Context, id connectors.ID, req connectors.M
 	}
 	var newDN string
 	err = d.do(ctx, op, string(id), nil, func(c *ldap.Conn) error {
-		res, err := c.Search(ldap.NewSearchRequest(gdn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", []string{"1.1"}, nil))
+		e, err := readEntry(c, gdn, "1.1")
 		if err != nil {
 			return err
 		}
-		if len(res.Entries) != 1 {
-			return ldap.NewError(ldap.LDAPResultNoSuchObject, errNoEntry)
-		}
-		oldDN := res.Entries[0].DN
+		oldDN := e.DN
 		rdn, parent, err := connectors.SplitDN(oldDN)
 		if err != nil {
 			return err

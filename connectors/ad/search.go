@@ -164,15 +164,14 @@ func completeRanges(c *ldap.Conn, le *ldap.Entry) error {
 			if err != nil {
 				break
 			}
-			res, err := c.Search(ldap.NewSearchRequest(le.DN, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-				"(objectClass=*)", []string{name + ";range=" + strconv.Itoa(last+1) + "-*"}, nil))
+			more, err := readEntry(c, le.DN, name+";range="+strconv.Itoa(last+1)+"-*")
 			if err != nil {
 				return err
 			}
-			if len(res.Entries) != 1 || len(res.Entries[0].Attributes) == 0 {
+			if len(more.Attributes) == 0 {
 				break
 			}
-			part := res.Entries[0].Attributes[0]
+			part := more.Attributes[0]
 			a.Values = append(a.Values, part.Values...)
 			a.ByteValues = append(a.ByteValues, part.ByteValues...)
 			_, rng, _ = strings.Cut(part.Name, ";range=")
@@ -206,18 +205,14 @@ func (d *Directory) readBase(ctx context.Context, dn, object string, attrs []str
 	}
 	var e *connectors.Entry
 	err := d.do(ctx, op, object, always, func(c *ldap.Conn) error {
-		res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-			"(objectClass=*)", fetchAttributes(attrs), nil))
+		le, err := readEntry(c, dn, fetchAttributes(attrs)...)
 		if err != nil {
 			return err
 		}
-		if len(res.Entries) != 1 {
-			return ldap.NewError(ldap.LDAPResultNoSuchObject, errNoEntry)
-		}
-		if err := completeRanges(c, res.Entries[0]); err != nil {
+		if err := completeRanges(c, le); err != nil {
 			return err
 		}
-		e = entryOf(res.Entries[0], attrs)
+		e = entryOf(le, attrs)
 		return nil
 	})
 	return e, err

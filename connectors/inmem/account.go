@@ -49,10 +49,7 @@ func (d *Directory) SetPassword(ctx context.Context, id connectors.ID, password 
 
 // account finds the account with an id; the caller holds d.mu.
 func (d *Directory) account(ctx context.Context, op string, id connectors.ID) (*object, error) {
-	if err := d.check(ctx, op, string(id)); err != nil {
-		return nil, err
-	}
-	o, err := d.byIDOrErr(op, id)
+	o, err := d.lookup(ctx, op, id)
 	if err != nil {
 		return nil, err
 	}

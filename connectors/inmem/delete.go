@@ -12,10 +12,7 @@ func (d *Directory) Delete(ctx context.Context, id connectors.ID) error {
 	const op = "delete"
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.check(ctx, op, string(id)); err != nil {
-		return err
-	}
-	o, err := d.byIDOrErr(op, id)
+	o, err := d.lookup(ctx, op, id)
 	if err != nil {
 		return err
 	}

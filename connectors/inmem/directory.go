@@ -181,6 +181,15 @@ func (noSuchObject) Error() string { return "no such object" }
 
 var errNoSuchObject = noSuchObject{}
 
+// lookup is the start of every operation on one object: the context still
+// live, the directory open, the object there. The caller holds d.mu.
+func (d *Directory) lookup(ctx context.Context, op string, id connectors.ID) (*object, error) {
+	if err := d.check(ctx, op, string(id)); err != nil {
+		return nil, err
+	}
+	return d.byIDOrErr(op, id)
+}
+
 // byIDOrErr finds the object with an id.
 func (d *Directory) byIDOrErr(op string, id connectors.ID) (*object, error) {
 	if _, err := uuid.Parse(string(id)); err != nil {

@@ -19,10 +19,7 @@ func (d *Directory) RemoveMember(ctx context.Context, group, member connectors.I
 func (d *Directory) membership(ctx context.Context, op string, group, member connectors.ID, add bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.check(ctx, op, string(group)); err != nil {
-		return err
-	}
-	g, err := d.byIDOrErr(op, group)
+	g, err := d.lookup(ctx, op, group)
 	if err != nil {
 		return err
 	}

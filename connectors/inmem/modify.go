@@ -14,10 +14,7 @@ func (d *Directory) Modify(ctx context.Context, id connectors.ID, mods []connect
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.check(ctx, op, string(id)); err != nil {
-		return err
-	}
-	o, err := d.byIDOrErr(op, id)
+	o, err := d.lookup(ctx, op, id)
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,7 @@ func (d *Directory) Move(ctx context.Context, id connectors.ID, req connectors.M
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.check(ctx, op, string(id)); err != nil {
-		return "", err
-	}
-	o, err := d.byIDOrErr(op, id)
+	o, err := d.lookup(ctx, op, id)
 	if err != nil {
 		return "", err
 	}

@@ -86,10 +86,7 @@ func (d *Directory) Read(ctx context.Context, id connectors.ID, attrs []string) 
 	}
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	if err := d.check(ctx, op, string(id)); err != nil {
-		return nil, err
-	}
-	o, err := d.byIDOrErr(op, id)
+	o, err := d.lookup(ctx, op, id)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ const maxSlots = 16
 
 // templateFormat is part of the template's cache key: bump it whenever the
 // provisioning recipe changes, so that old templates are not reused.
-const templateFormat = "3"
+const templateFormat = "4"
 
 // slotIP is the loopback address of slot n. Samba's ports are fixed, so
 // every DC needs an address of its own; 127.0.77.0/24 keeps clear of

@@ -96,6 +96,22 @@ func (s *Server) Dial(tb testing.TB) *ldap.Conn {
 	return c
 }
 
+// SharedOU returns an organizational unit named name below [TestsOU],
+// creating it on first use. Unlike NewOU's, it is not removed when the
+// test ends: it lives as long as this binary's DC, for fixtures that are
+// costly to build and that several tests or benchmark runs only read.
+func (s *Server) SharedOU(tb testing.TB, name string) string {
+	tb.Helper()
+	c := s.Dial(tb)
+	dn := "OU=" + notOUName.ReplaceAllString(name, "-") + "," + TestsOU
+	for _, ou := range []string{TestsOU, dn} {
+		if err := ensureOU(c, ou); err != nil {
+			tb.Fatalf("adtest: create %s: %v", ou, err)
+		}
+	}
+	return dn
+}
+
 var ouSeq atomic.Int64
 
 var notOUName = regexp.MustCompile(`[^A-Za-z0-9-]+`)

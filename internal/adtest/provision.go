@@ -43,6 +43,14 @@ func ensureTemplate(root string, t tools) (string, error) {
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", err
 	}
+	// Templates of other recipes or Samba versions are of no more use.
+	if old, err := filepath.Glob(filepath.Join(root, "template-*")); err == nil {
+		for _, o := range old {
+			if o != dir {
+				os.RemoveAll(o)
+			}
+		}
+	}
 	return dir, nil
 }
 
@@ -79,6 +87,9 @@ func provision(dir string, t tools) error {
 		return err
 	}
 	if err := writeCerts(filepath.Join(dir, "tls"), slotIPs()); err != nil {
+		return err
+	}
+	if err := writeDHParams(filepath.Join(dir, "tls", "dh.pem")); err != nil {
 		return err
 	}
 	conf, err := writeConf(dir, net.IPv4(127, 0, 0, 1))
@@ -136,6 +147,7 @@ func writeConf(dir string, ip net.IP) (string, error) {
 		"tls keyfile = " + p("tls", "key.pem"),
 		"tls certfile = " + p("tls", "cert.pem"),
 		"tls cafile = " + p("tls", "ca.pem"),
+		"tls dh params file = " + p("tls", "dh.pem"),
 	}
 	conf := p("etc", "smb.conf")
 	return conf, os.WriteFile(conf, []byte(strings.Join(lines, "\n\t")+"\n"), 0o644)

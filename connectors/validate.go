@@ -14,10 +14,30 @@ var reserved = map[string]string{
 	"distinguishedname":  "use Move",
 	"name":               "use Move",
 	"memberof":           "it is maintained by the directory; use GroupManager on the group",
+	"directreports":      "it is maintained by the directory; set manager on the report",
 	"member":             "use GroupManager",
 	"useraccountcontrol": "use Enabler, which keeps the other account flags",
 	"unicodepwd":         "use PasswordSetter or CreateRequest.Password",
 	"userpassword":       "use PasswordSetter or CreateRequest.Password",
+}
+
+// MaxRequestBytes bounds the values of one Create or Modify. AD refuses
+// larger requests by dropping the connection (its MaxReceiveBuffer is 10
+// MiB), which would look like a network failure; a connector refuses them
+// first, as Invalid.
+const MaxRequestBytes = 8 << 20
+
+func checkSize(op string, attrs []Attribute) error {
+	n := 0
+	for _, a := range attrs {
+		for _, v := range a.Values {
+			n += len(v)
+		}
+	}
+	if n > MaxRequestBytes {
+		return Errorf(Invalid, op, "the request holds %d bytes of values; the most is %d", n, MaxRequestBytes)
+	}
+	return nil
 }
 
 // CheckCreate checks a CreateRequest before it is sent: a DN whose RDN
@@ -59,6 +79,9 @@ func CheckCreate(req CreateRequest) error {
 	}
 	if !hasClass {
 		return Errorf(Invalid, op, "no objectClass given for %q", req.DN)
+	}
+	if err := checkSize(op, req.Attributes); err != nil {
+		return err
 	}
 	if req.Enabled && req.Password == "" {
 		return Errorf(Invalid, op, "an account can only be created enabled with a password")
@@ -108,7 +131,11 @@ func CheckModifications(mods []Modification) error {
 			return Errorf(Invalid, op, "add to %s has no values", m.Name)
 		}
 	}
-	return nil
+	attrs := make([]Attribute, len(mods))
+	for i, m := range mods {
+		attrs[i] = Attribute{Name: m.Name, Values: m.Values}
+	}
+	return checkSize(op, attrs)
 }
 
 // CheckMove checks a MoveRequest: something to do, a DN for the new parent,

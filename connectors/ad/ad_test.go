@@ -316,24 +316,48 @@ func TestAfterClose(t *testing.T) {
 }
 
 // TestTwinSchemaMatchesSamba keeps the in-memory twin honest: every
-// attribute it accepts exists in AD's schema, single-valued where AD's is.
+// attribute it accepts exists in AD's schema, with the twin's name, and is
+// single-valued, bounded and of the syntax that AD's is.
 func TestTwinSchemaMatchesSamba(t *testing.T) {
 	s := adtest.Start(t)
 	raw := s.Dial(t)
-	for name, single := range inmem.BaseSchema() {
+	for name, twin := range inmem.BaseSchema() {
 		res, err := raw.Search(ldap.NewSearchRequest("CN=Schema,CN=Configuration,"+adtest.BaseDN, ldap.ScopeSingleLevel, 0, 0, 0, false,
-			"(lDAPDisplayName="+ldap.EscapeFilter(name)+")", []string{"lDAPDisplayName", "isSingleValued"}, nil))
+			"(lDAPDisplayName="+ldap.EscapeFilter(name)+")",
+			[]string{"lDAPDisplayName", "isSingleValued", "rangeUpper", "attributeSyntax"}, nil))
 		require.NoError(t, err)
 		if !assert.Len(t, res.Entries, 1, "attribute %s is in AD's schema", name) {
 			continue
 		}
 		e := res.Entries[0]
 		assert.Equal(t, name, e.GetAttributeValue("lDAPDisplayName"), "the twin writes %s as AD does", name)
-		adSingle := e.GetAttributeValue("isSingleValued") == "TRUE"
-		if strings.EqualFold(name, "description") {
-			continue // multi-valued in the schema, single-valued on SAM objects
+		upper, _ := strconv.Atoi(e.GetAttributeValue("rangeUpper"))
+		assert.Equal(t, upper, twin.RangeUpper, "rangeUpper of %s", name)
+		assert.Contains(t, twin.Syntaxes, e.GetAttributeValue("attributeSyntax"), "syntax of %s", name)
+		if !strings.EqualFold(name, "description") { // multi-valued in the schema, single on SAM objects
+			assert.Equal(t, e.GetAttributeValue("isSingleValued") == "TRUE", twin.Single, "%s single-valued", name)
 		}
-		assert.Equal(t, adSingle, single, "attribute %s single-valued", name)
+	}
+}
+
+// TestTwinRefusesWhatSambaRefuses: the characters the twin refuses in a
+// sAMAccountName are exactly those Samba refuses (of the printable ASCII
+// punctuation).
+func TestTwinRefusesWhatSambaRefuses(t *testing.T) {
+	s := adtest.Start(t)
+	d := open(t, adminConfig(s))
+	twin := inmem.MustNew(inmem.Options{})
+	ou := s.NewOU(t)
+	adID := mustCreateUser(t, d, ou, "Chars", "charsuser")
+	twinDN, _ := connectors.JoinDN("CN", "Chars", twin.BaseDN())
+	twinID, err := twin.Create(ctxT(t), connectors.CreateRequest{DN: twinDN, Attributes: []connectors.Attribute{
+		{Name: "objectClass", Values: []string{"user"}}, {Name: "sAMAccountName", Values: []string{"charsuser"}}}})
+	require.NoError(t, err)
+	for _, c := range "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" {
+		sam := "ch" + string(c) + "x"
+		mod := []connectors.Modification{{Op: connectors.ModReplace, Name: "sAMAccountName", Values: []string{sam}}}
+		adErr, twinErr := d.Modify(ctxT(t), adID, mod), twin.Modify(ctxT(t), twinID, mod)
+		assert.Equal(t, connectors.KindOf(adErr), connectors.KindOf(twinErr), "sAMAccountName %q: AD says %v, the twin %v", sam, adErr, twinErr)
 	}
 }
 

@@ -62,6 +62,8 @@ var messageRules = []struct {
 	// but to the caller it is a taken name, like a duplicate
 	// sAMAccountName (entry exists).
 	{ldap.LDAPResultConstraintViolation, "already in use", connectors.AlreadyExists},
+	// A DN-syntax value (manager) naming no object.
+	{ldap.LDAPResultConstraintViolation, "referenced object not found", connectors.NotFound},
 	// Two values for a single-valued attribute.
 	{ldap.LDAPResultAttributeOrValueExists, "single-value", connectors.Constraint},
 	// An attribute the schema does not have.

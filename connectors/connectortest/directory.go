@@ -44,6 +44,8 @@ func TestDirectory(t *testing.T, open func(t *testing.T) Fixture) {
 		{"Modify", []string{"Creator", "Modifier"}, testModify},
 		{"ModifyIsAtomic", []string{"Creator", "Modifier"}, testModifyIsAtomic},
 		{"ModifyRejects", []string{"Creator", "Modifier"}, testModifyRejects},
+		{"References", []string{"Creator", "Modifier", "Mover", "Deleter"}, testReferences},
+		{"ValueLimits", []string{"Creator", "Modifier"}, testValueLimits},
 		{"Move", []string{"Creator", "Mover"}, testMove},
 		{"Delete", []string{"Creator", "Deleter"}, testDelete},
 		{"EnableDisable", []string{"Creator", "Enabler", "PasswordSetter"}, testEnableDisable},

@@ -240,3 +240,64 @@ func testDelete(t *testing.T, s *suite) {
 	requireKind(t, connectors.NotFound, del.Delete(s.ctx, child), "delete twice")
 	require.NoError(t, del.Delete(s.ctx, ou), "an emptied OU can be deleted")
 }
+
+// testReferences: a DN-syntax attribute (manager) names an object: it
+// must exist, it follows the object through a rename, the named object
+// lists its reports, and it vanishes when the object is deleted.
+func testReferences(t *testing.T, s *suite) {
+	m := s.Dir.(connectors.Modifier)
+	report := s.newUser(t, "Report")
+	boss := s.newUser(t, "Boss")
+	bossDN := s.read(t, boss).DN
+	require.NoError(t, m.Modify(s.ctx, report, []connectors.Modification{
+		{Op: connectors.ModReplace, Name: "manager", Values: []string{strings.ToLower(bossDN)}}}))
+	got := s.read(t, report, "manager").Get("manager")
+	require.Len(t, got, 1)
+	requireSameDN(t, bossDN, got[0])
+	reports := s.read(t, boss, "directReports").Get("directReports")
+	require.Len(t, reports, 1, "the manager lists the report")
+	requireSameDN(t, s.read(t, report).DN, reports[0])
+	found := s.search(t, connectors.SearchRequest{BaseDN: s.Base, Filter: connectors.Eq("manager", bossDN)})
+	require.Equal(t, []connectors.ID{report}, ids(found), "search by manager")
+
+	newDN, err := s.Dir.(connectors.Mover).Move(s.ctx, boss, connectors.MoveRequest{NewName: "Boss Renamed"})
+	require.NoError(t, err)
+	got = s.read(t, report, "manager").Get("manager")
+	require.Len(t, got, 1)
+	requireSameDN(t, newDN, got[0])
+
+	err = m.Modify(s.ctx, report, []connectors.Modification{
+		{Op: connectors.ModReplace, Name: "manager", Values: []string{"CN=Nobody," + s.Base}}})
+	requireKind(t, connectors.NotFound, err, "a manager that does not exist")
+	err = m.Modify(s.ctx, report, []connectors.Modification{
+		{Op: connectors.ModReplace, Name: "manager", Values: []string{"Nobody"}}})
+	requireKind(t, connectors.Invalid, err, "a manager that is not a DN")
+	err = m.Modify(s.ctx, report, []connectors.Modification{
+		{Op: connectors.ModReplace, Name: "directReports", Values: []string{bossDN}}})
+	requireKind(t, connectors.Invalid, err, "directReports is the directory's")
+
+	require.NoError(t, s.Dir.(connectors.Deleter).Delete(s.ctx, boss))
+	require.Empty(t, s.read(t, report, "manager").Get("manager"), "a deleted manager is no one's manager")
+}
+
+// testValueLimits: AD's schema bounds values (rangeUpper, counted in
+// UTF-16 code units) and checks integers and account names.
+func testValueLimits(t *testing.T, s *suite) {
+	m := s.Dir.(connectors.Modifier)
+	id := s.newUser(t, "Limits")
+	replace := func(name string, v string) error {
+		return m.Modify(s.ctx, id, []connectors.Modification{{Op: connectors.ModReplace, Name: name, Values: []string{v}}})
+	}
+	require.NoError(t, replace("givenName", strings.Repeat("æ", 64)), "64 characters fit givenName")
+	requireKind(t, connectors.Invalid, replace("givenName", strings.Repeat("æ", 65)), "65 characters do not")
+	require.NoError(t, replace("givenName", strings.Repeat("😀", 32)), "32 emoji are 64 UTF-16 units")
+	requireKind(t, connectors.Invalid, replace("givenName", strings.Repeat("😀", 33)), "33 emoji are 66")
+	requireKind(t, connectors.Invalid, replace("employeeID", strings.Repeat("1", 17)), "employeeID holds 16")
+	requireKind(t, connectors.Invalid, replace("uidNumber", "many"), "uidNumber is an integer")
+	require.NoError(t, replace("uidNumber", "10001"))
+	requireKind(t, connectors.Constraint, replace("sAMAccountName", "a/b"), "a sAMAccountName with '/'")
+	requireKind(t, connectors.Invalid, replace("info", strings.Repeat("x", connectors.MaxRequestBytes+1)), "a request over the size limit")
+	e := s.read(t, id, "givenName", "uidNumber")
+	require.Equal(t, strings.Repeat("😀", 32), e.First("givenName"), "the last good value stayed")
+	require.Equal(t, "10001", e.First("uidNumber"))
+}

@@ -43,7 +43,7 @@ func (d *Directory) Create(ctx context.Context, req connectors.CreateRequest) (c
 	o := d.newObject(rdn, parent)
 	for _, a := range attrs {
 		def, _ := d.schema.lookup(a.Name)
-		o.setAttr(def, a.Values)
+		d.store(o, def, a.Values)
 	}
 	rdnDef, _ := d.schema.lookup(rdn.Type)
 	o.setAttr(rdnDef, []string{rdn.Value})
@@ -68,8 +68,8 @@ func (entryExists) Error() string { return "an entry with this DN exists" }
 
 var errEntryExists = entryExists{}
 
-// checkSchema checks attributes against the schema and expands
-// objectClass to AD's class chain.
+// checkSchema checks attributes against the schema, puts their values in
+// the form the twin keeps, and expands objectClass to AD's class chain.
 func (d *Directory) checkSchema(op, dn string, in []connectors.Attribute) ([]connectors.Attribute, error) {
 	out := make([]connectors.Attribute, 0, len(in))
 	for _, a := range in {
@@ -77,10 +77,10 @@ func (d *Directory) checkSchema(op, dn string, in []connectors.Attribute) ([]con
 		if !ok {
 			return nil, connectors.Errorf(connectors.Invalid, op, "attribute %s is not in the schema", a.Name)
 		}
-		if def.single && len(a.Values) > 1 {
-			return nil, &connectors.Error{Kind: connectors.Constraint, Op: op, Object: dn, Err: singleValued(def.name)}
+		values, err := d.checkValues(op, dn, def, a.Values)
+		if err != nil {
+			return nil, err
 		}
-		values := a.Values
 		if strings.EqualFold(a.Name, "objectClass") {
 			values = expandClasses(values)
 		}

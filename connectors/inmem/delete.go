@@ -28,6 +28,7 @@ func (d *Directory) Delete(ctx context.Context, id connectors.ID) error {
 		delete(m.memberOf, o.id)
 	}
 	d.unindex(o)
+	d.unlink(o)
 	delete(o.parent.children, rdnKey(o.rdn))
 	delete(d.byID, o.id)
 	return nil

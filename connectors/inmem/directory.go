@@ -131,13 +131,15 @@ var errClosed = closedError{}
 // newObject makes an object with a fresh id below parent (nil for the root).
 func (d *Directory) newObject(rdn connectors.RDN, parent *object) *object {
 	o := &object{
-		id:       connectors.ID(uuid.NewString()),
-		rdn:      rdn,
-		parent:   parent,
-		children: map[string]*object{},
-		attrs:    map[string]*connectors.Attribute{},
-		members:  map[connectors.ID]*object{},
-		memberOf: map[connectors.ID]*object{},
+		id:        connectors.ID(uuid.NewString()),
+		rdn:       rdn,
+		parent:    parent,
+		children:  map[string]*object{},
+		attrs:     map[string]*connectors.Attribute{},
+		members:   map[connectors.ID]*object{},
+		memberOf:  map[connectors.ID]*object{},
+		refs:      map[string][]*object{},
+		referrers: map[connectors.ID]*object{},
 	}
 	d.seq++
 	o.created = d.seq

@@ -14,8 +14,12 @@
 // member attribute follows its members through moves and deletions, and
 // memberOf is kept from it; objects with children cannot be deleted;
 // attributes are checked against a schema of AD's common attributes,
-// single-valued ones included; every write goes into a change feed that
-// reports deletions and resumes from a token.
+// single-valued ones included, with AD's length limits (rangeUpper, in
+// UTF-16 code units), integer syntax and the characters AD refuses in a
+// sAMAccountName; DN-valued attributes such as manager name objects that
+// must exist, follow them through moves, vanish with them and show up as
+// directReports on the other side; every write goes into a change feed
+// that reports deletions and resumes from a token.
 //
 // What it does not do: authentication, access control, AD's other account
 // flags, ranged attribute retrieval, replication. Its schema covers the

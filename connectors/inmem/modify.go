@@ -21,10 +21,7 @@ func (d *Directory) Modify(ctx context.Context, id connectors.ID, mods []connect
 	dn := d.dnOf(o)
 	// Work on a copy of the attributes and commit only if every
 	// modification applies.
-	next := make(map[string][]string, len(o.attrs))
-	for k, a := range o.attrs {
-		next[k] = a.Values
-	}
+	next := map[string][]string{}
 	defs := map[string]attrDef{}
 	for _, m := range mods {
 		def, ok := d.schema.lookup(m.Name)
@@ -32,13 +29,19 @@ func (d *Directory) Modify(ctx context.Context, id connectors.ID, mods []connect
 			return connectors.Errorf(connectors.Invalid, op, "attribute %s is not in the schema", m.Name)
 		}
 		key := lower(def.name)
-		defs[key] = def
+		if _, seen := defs[key]; !seen {
+			defs[key], next[key] = def, d.stored(o, def)
+		}
+		values, err := d.checkValues(op, dn, attrDef{name: def.name, upper: def.upper, syntax: def.syntax}, m.Values)
+		if err != nil {
+			return err
+		}
 		cur := next[key]
 		switch m.Op {
 		case connectors.ModReplace:
-			cur = append([]string(nil), m.Values...)
+			cur = values
 		case connectors.ModAdd:
-			for _, v := range m.Values {
+			for _, v := range values {
 				if indexOf(cur, v) >= 0 {
 					return &connectors.Error{Kind: connectors.AlreadyExists, Op: op, Object: dn, Err: valueExists(def.name)}
 				}
@@ -52,7 +55,7 @@ func (d *Directory) Modify(ctx context.Context, id connectors.ID, mods []connect
 				cur = nil
 				break
 			}
-			for _, v := range m.Values {
+			for _, v := range values {
 				i := indexOf(cur, v)
 				if i < 0 {
 					return &connectors.Error{Kind: connectors.NotFound, Op: op, Object: dn, Err: noSuchAttribute(def.name)}
@@ -74,7 +77,7 @@ func (d *Directory) Modify(ctx context.Context, id connectors.ID, mods []connect
 	}
 	d.unindex(o)
 	for key, def := range defs {
-		o.setAttr(def, next[key])
+		d.store(o, def, next[key])
 	}
 	d.index(o)
 	d.recordChange(o, false)

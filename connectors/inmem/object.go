@@ -22,6 +22,12 @@ type object struct {
 	group    bool
 	members  map[connectors.ID]*object // the group's members
 	memberOf map[connectors.ID]*object // the groups this object is in
+	// refs are the values of DN-syntax attributes (manager, …), as the
+	// objects they name, so that they follow those objects through moves
+	// and vanish with them, as in AD; referrers are the objects whose refs
+	// name this one.
+	refs      map[string][]*object
+	referrers map[connectors.ID]*object
 }
 
 // rdnKey is an RDN's case-folded form, which keys the children maps.
@@ -90,7 +96,7 @@ func (o *object) sortedChildren() []*object {
 
 // computedNames are the attributes AD maintains itself, in the order the
 // twin lists them.
-var computedNames = []string{"distinguishedName", "name", "userAccountControl", "member", "memberOf", "objectCategory"}
+var computedNames = []string{"distinguishedName", "name", "userAccountControl", "member", "memberOf", "directReports", "objectCategory"}
 
 // computed returns the value of one attribute AD maintains itself (name in
 // lower case), and false if the object has no such value.
@@ -115,6 +121,16 @@ func (d *Directory) computed(o *object, name string) (connectors.Attribute, bool
 		values = d.dns(o.members)
 	case "memberof":
 		values = d.dns(o.memberOf)
+	case "directreports":
+		reports := map[connectors.ID]*object{}
+		for _, r := range o.referrers {
+			for _, m := range r.refs["manager"] {
+				if m == o {
+					reports[r.id] = r
+				}
+			}
+		}
+		values = d.dns(reports)
 	case "objectcategory":
 		if cat := d.category(o); cat != "" {
 			values = []string{cat}
@@ -173,13 +189,17 @@ func (d *Directory) entry(o *object, want []string) *connectors.Entry {
 			e.Attributes = append(e.Attributes, connectors.Attribute{Name: a.Name, Values: append([]string(nil), a.Values...)})
 		}
 	}
-	keys := make([]string, 0, len(o.attrs))
+	keys := make([]string, 0, len(o.attrs)+len(o.refs))
 	for k := range o.attrs {
+		keys = append(keys, k)
+	}
+	for k := range o.refs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		add(*o.attrs[k])
+		def, _ := d.schema.lookup(k)
+		add(connectors.Attribute{Name: def.name, Values: d.stored(o, def)})
 	}
 	for _, name := range computedNames {
 		if a, ok := d.computed(o, strings.ToLower(name)); ok {
@@ -192,8 +212,10 @@ func (d *Directory) entry(o *object, want []string) *connectors.Entry {
 // values returns every value of an attribute for filter matching, stored
 // or computed.
 func (d *Directory) values(o *object, name string) []string {
-	if a := o.attr(name); a != nil {
-		return a.Values
+	if def, ok := d.schema.lookup(name); ok {
+		if v := d.stored(o, def); len(v) > 0 {
+			return v
+		}
 	}
 	a, _ := d.computed(o, strings.ToLower(name))
 	return a.Values

@@ -138,8 +138,12 @@ func (d *Directory) match(o *object, f connectors.Filter) bool {
 	if strings.EqualFold(f.Attr, "objectClass") && f.Op == connectors.OpPresent {
 		return true // every object has a class
 	}
+	dnSyntax := false
+	if def, ok := d.schema.lookup(f.Attr); ok && def.syntax == syntaxDN {
+		dnSyntax = f.Op == connectors.OpEqual
+	}
 	for _, v := range values {
-		if matchValue(f, v) {
+		if dnSyntax && connectors.EqualDN(v, f.Value) || !dnSyntax && matchValue(f, v) {
 			return true
 		}
 	}

@@ -82,6 +82,20 @@ func ParseKind(name string) (Kind, bool) {
 	return Other, false
 }
 
+// MarshalText writes the kind's stable name, so that kinds cross JSON and
+// other text encodings (and process boundaries) unchanged.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a kind's stable name; an unknown name is an error.
+func (k *Kind) UnmarshalText(b []byte) error {
+	kind, ok := ParseKind(string(b))
+	if !ok {
+		return fmt.Errorf("unknown error kind %q", b)
+	}
+	*k = kind
+	return nil
+}
+
 // Retryable reports whether retrying the same operation later can succeed
 // without anybody changing anything.
 func (k Kind) Retryable() bool { return k == Transient }

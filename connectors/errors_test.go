@@ -2,6 +2,7 @@ package connectors
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -35,6 +36,13 @@ func TestKindsAreStable(t *testing.T) {
 		require.Equal(t, w.kind, k)
 	}
 	require.Equal(t, "kind(200)", Kind(200).String())
+	j, err := json.Marshal(map[string]Kind{"kind": AlreadyExists})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"kind":"already exists"}`, string(j))
+	var back map[string]Kind
+	require.NoError(t, json.Unmarshal(j, &back))
+	require.Equal(t, AlreadyExists, back["kind"])
+	require.Error(t, json.Unmarshal([]byte(`{"kind":"bogus"}`), &back))
 	_, ok := ParseKind("no such kind")
 	require.False(t, ok)
 }

@@ -23,7 +23,8 @@ type Directory interface {
 	// Search calls fn for each entry that matches req, fetching them a
 	// page at a time. If fn returns an error, Search stops and returns it,
 	// unless it is [ErrStop], which stops the search without an error.
-	// fn may keep the entry.
+	// fn may keep the entry, and may call the Directory (to read or write
+	// what it found) while the search goes on.
 	Search(ctx context.Context, req SearchRequest, fn func(*Entry) error) error
 
 	// Read returns the object with the given stable id, with the named

@@ -122,8 +122,11 @@ func (f Filter) validate(depth int, nodes *int) error {
 	case MatchAll:
 		return nil
 	case OpAnd, OpOr, OpNot:
-		if len(f.Sub) == 0 || f.Op == OpNot && len(f.Sub) != 1 {
-			return Errorf(Invalid, "filter", "%s needs %s", f.Op, map[bool]string{true: "exactly one operand", false: "at least one operand"}[f.Op == OpNot])
+		if f.Op == OpNot && len(f.Sub) != 1 {
+			return Errorf(Invalid, "filter", "not needs exactly one operand")
+		}
+		if len(f.Sub) == 0 {
+			return Errorf(Invalid, "filter", "%s needs at least one operand", f.Op)
 		}
 		for _, s := range f.Sub {
 			if err := s.validate(depth+1, nodes); err != nil {

@@ -68,6 +68,8 @@ func TestOpenErrors(t *testing.T) {
 		{"bad scheme", connectors.Configuration, "scheme", func(c *ad.Config) { c.URL = "http://dc" }},
 		{"no password", connectors.Configuration, "bind_password", func(c *ad.Config) { c.BindPassword = "" }},
 		{"bad base DN", connectors.Configuration, "base_dn", func(c *ad.Config) { c.BaseDN = "not a DN" }},
+		{"one connection", connectors.Configuration, "max_conns", func(c *ad.Config) { c.MaxConns = 1 }},
+		{"page too large", connectors.Configuration, "page_size", func(c *ad.Config) { c.PageSize = 5000 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := adminConfig(s)
@@ -273,7 +275,7 @@ func TestReferralsAreNotChased(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	s := adtest.Start(t)
 	cfg := adminConfig(s)
-	cfg.MaxConns = 3
+	cfg.MaxConns = 2
 	d := open(t, cfg)
 	ou := s.NewOU(t)
 	var wg sync.WaitGroup

@@ -44,7 +44,9 @@ type Config struct {
 	// Timeout bounds each operation whose context has no deadline of its
 	// own; default 60s.
 	Timeout time.Duration `json:"timeout" yaml:"timeout"`
-	// MaxConns is the most connections open at once; default 4.
+	// MaxConns is the most connections open at once; default 4, at least
+	// 2. A search holds one for as long as it runs, so that a Search
+	// callback can use another.
 	MaxConns int `json:"max_conns" yaml:"max_conns"`
 	// IdleTimeout closes connections unused for this long (servers drop
 	// idle connections; AD after 15 minutes); default 5 minutes.
@@ -108,8 +110,8 @@ func (c *Config) Validate() error {
 		return bad("no bind_password for %s", c.BindDN)
 	case c.DialTimeout < 0, c.Timeout < 0, c.IdleTimeout < 0:
 		return bad("timeouts must not be negative")
-	case c.MaxConns < 0:
-		return bad("max_conns must not be negative")
+	case c.MaxConns < 0 || c.MaxConns == 1:
+		return bad("max_conns %d: at least 2 (a search holds one connection while its callback may use another)", c.MaxConns)
 	case c.PageSize < 0 || c.PageSize > 1000:
 		return bad("page_size %d: AD pages hold 1 to 1000 entries", c.PageSize)
 	}

@@ -46,9 +46,12 @@ func (d *Directory) Search(ctx context.Context, req connectors.SearchRequest, fn
 	var stopErr error
 	err := d.do(ctx, op, base, func() bool { return delivered == 0 }, func(c *ldap.Conn) error {
 		paging := ldap.NewControlPaging(uint32(size))
+		search := func(p *ldap.ControlPaging) (*ldap.SearchResult, error) {
+			return c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false,
+				filter, attrs, []ldap.Control{p}))
+		}
 		for {
-			res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false,
-				filter, attrs, []ldap.Control{paging}))
+			res, err := search(paging)
 			if err != nil {
 				return err
 			}
@@ -59,7 +62,13 @@ func (d *Directory) Search(ctx context.Context, req connectors.SearchRequest, fn
 				delivered++
 				if err := fn(entryOf(le, req.Attributes)); err != nil {
 					stopErr = err
-					abandonPaging(c, base, filter, paging, res)
+					// Tell the server the search will not go on (the same
+					// request with page size 0), so it frees its state.
+					if cookie := pagingCookie(res); len(cookie) > 0 {
+						done := ldap.NewControlPaging(0)
+						done.SetCookie(cookie)
+						search(done)
+					}
 					return nil
 				}
 			}
@@ -84,19 +93,6 @@ func pagingCookie(res *ldap.SearchResult) []byte {
 		return c.Cookie
 	}
 	return nil
-}
-
-// abandonPaging tells the server that a paged search will not be
-// continued, so that it can free the search's state.
-func abandonPaging(c *ldap.Conn, base, filter string, paging *ldap.ControlPaging, res *ldap.SearchResult) {
-	cookie := pagingCookie(res)
-	if len(cookie) == 0 {
-		return
-	}
-	done := ldap.NewControlPaging(0)
-	done.SetCookie(cookie)
-	c.Search(ldap.NewSearchRequest(base, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
-		filter, []string{"1.1"}, []ldap.Control{done}))
 }
 
 // fetchAttributes is the attribute list to ask the server for: what the

@@ -41,6 +41,7 @@ func TestDirectory(t *testing.T, open func(t *testing.T) Fixture) {
 		{"FilterInjection", []string{"Creator"}, testFilterInjection},
 		{"Filters", []string{"Creator"}, testFilters},
 		{"SearchScopesAndPaging", []string{"Creator"}, testSearchScopesAndPaging},
+		{"NestedCalls", []string{"Creator"}, testNestedCalls},
 		{"Modify", []string{"Creator", "Modifier"}, testModify},
 		{"ModifyIsAtomic", []string{"Creator", "Modifier"}, testModifyIsAtomic},
 		{"ModifyRejects", []string{"Creator", "Modifier"}, testModifyRejects},

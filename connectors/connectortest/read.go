@@ -219,3 +219,22 @@ func testSearchScopesAndPaging(t *testing.T, s *suite) {
 		func(*connectors.Entry) error { return mine })
 	require.ErrorIs(t, err, mine, "a callback's error comes back unchanged")
 }
+
+// testNestedCalls: a Search callback may call the directory.
+func testNestedCalls(t *testing.T, s *suite) {
+	for i := range 3 {
+		s.newUser(t, fmt.Sprint("Nested ", i))
+	}
+	n := 0
+	require.NoError(t, s.Dir.Search(s.ctx, connectors.SearchRequest{BaseDN: s.Base, Filter: connectors.Eq("objectClass", "user"), PageSize: 1},
+		func(e *connectors.Entry) error {
+			again, err := s.Dir.Read(s.ctx, e.ID, []string{"cn"})
+			if err != nil {
+				return err
+			}
+			require.Equal(t, e.DN, again.DN)
+			n++
+			return nil
+		}))
+	require.Equal(t, 3, n)
+}

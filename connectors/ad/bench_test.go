@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"sync"
 	"testing"
@@ -14,12 +15,37 @@ import (
 )
 
 // The benchmarks compare the connector with a bare go-ldap loop doing the
-// same LDAP work against the same Samba, in the same run. scripts/bench-ad.sh
-// runs them several times, interleaved, and prints the medians and ratios;
+// same LDAP work against the same Samba, in the same run, the sides
+// interleaved: -count would run one side's repetitions back to back, and
+// Samba slows as its directory grows, so each benchmark runs its sides in
+// turn, -bench.rounds times, in an order that -bench.rotate shifts.
+// scripts/bench-ad.sh runs the create benchmark in a fresh process (a
+// fresh copy of the test domain) per round and prints medians and ratios;
 // by hand:
 //
-//	go test ./connectors/ad -run '^$' -bench CreateUsers -benchtime 1000x -count 5
-//	go test ./connectors/ad -run '^$' -bench ReadUsers -benchtime 10x -count 5
+//	go test ./connectors/ad -run '^$' -bench CreateUsers -benchtime 1000x -args -bench.rotate=1
+//	go test ./connectors/ad -run '^$' -bench ReadUsers -benchtime 10x -args -bench.rounds=5
+
+var (
+	benchRounds = flag.Int("bench.rounds", 1, "how many times a benchmark runs each of its sides, interleaved")
+	benchRotate = flag.Int("bench.rotate", 0, "which side a benchmark runs first")
+)
+
+// interleave runs the sides in turn, rounds times, starting each round one
+// side further on.
+func interleave(b *testing.B, sides []side) {
+	for r := range *benchRounds {
+		for i := range sides {
+			s := sides[(i+r+*benchRotate)%len(sides)]
+			b.Run(s.name, s.fn)
+		}
+	}
+}
+
+type side struct {
+	name string
+	fn   func(*testing.B)
+}
 
 // userAttrs are the attributes of a benchmark user, as the connector and
 // the bare loop both send them.
@@ -41,10 +67,6 @@ func prefix() string {
 	return "b" + hex.EncodeToString(b)
 }
 
-// createRound rotates the order of BenchmarkCreateUsers' sides, so that
-// none always meets the largest directory (every round adds users).
-var createRound int
-
 // BenchmarkCreateUsers creates one user per op in three ways: through the
 // connector; as a bare go-ldap Add of the same entry; and as that Add
 // followed by the base-object read of the new objectGUID that the
@@ -56,7 +78,7 @@ func BenchmarkCreateUsers(b *testing.B) {
 	bareAdd := func(readBack bool) func(b *testing.B) {
 		return func(b *testing.B) {
 			c := s.Dial(b)
-			ou, p := s.NewOU(b), prefix()
+			ou, p := s.SharedOU(b, "bench-"+prefix()), prefix()
 			b.ResetTimer()
 			for i := range b.N {
 				sam := fmt.Sprintf("%s%05d", p, i)
@@ -82,7 +104,7 @@ func BenchmarkCreateUsers(b *testing.B) {
 	}
 	connector := func(b *testing.B) {
 		d := open(b, adminConfig(s))
-		ou, p := s.NewOU(b), prefix()
+		ou, p := s.SharedOU(b, "bench-"+prefix()), prefix()
 		ctx := context.Background()
 		b.ResetTimer()
 		for i := range b.N {
@@ -94,19 +116,11 @@ func BenchmarkCreateUsers(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "users/s")
 	}
-	sides := []struct {
-		name string
-		fn   func(*testing.B)
-	}{
+	interleave(b, []side{
 		{"connector", connector},
 		{"bare-go-ldap", bareAdd(false)},
 		{"bare-go-ldap+read-guid", bareAdd(true)},
-	}
-	for i := range sides {
-		side := sides[(i+createRound)%len(sides)]
-		b.Run(side.name, side.fn)
-	}
-	createRound++
+	})
 }
 
 const readUsers = 5000
@@ -161,7 +175,7 @@ var readAttrs = []string{"sAMAccountName", "userPrincipalName", "givenName", "sn
 func BenchmarkReadUsers(b *testing.B) {
 	s := adtest.Start(b)
 	ou := populate(b, s)
-	b.Run("connector", func(b *testing.B) {
+	connector := func(b *testing.B) {
 		d := open(b, adminConfig(s))
 		ctx := context.Background()
 		b.ResetTimer()
@@ -175,8 +189,8 @@ func BenchmarkReadUsers(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.N*readUsers)/b.Elapsed().Seconds(), "users/s")
-	})
-	b.Run("bare-go-ldap", func(b *testing.B) {
+	}
+	bare := func(b *testing.B) {
 		c := s.Dial(b)
 		attrs := append([]string{"objectGUID", "userAccountControl"}, readAttrs...)
 		b.ResetTimer()
@@ -201,5 +215,6 @@ func BenchmarkReadUsers(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.N*readUsers)/b.Elapsed().Seconds(), "users/s")
-	})
+	}
+	interleave(b, []side{{"connector", connector}, {"bare-go-ldap", bare}})
 }

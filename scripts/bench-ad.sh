@@ -2,9 +2,9 @@
 # Runs the AD connector's benchmarks against the harness's Samba and prints
 # for each side the median of the rounds, the spread (min–max), and the
 # ratios of the medians. The sides (connector, bare go-ldap) take turns in
-# every round. Each create round runs in a fresh process, on a fresh copy
-# of the test domain, since Samba slows as its directory grows; the read
-# rounds share one process and one population of 5,000 users. Needs what
+# every round. Each create measurement runs in a fresh process, on a fresh
+# copy of the test domain, since Samba slows as its directory grows; the
+# read rounds share one process and one population of 5,000 users. Needs what
 # the AD tests need (root; Samba, which the harness installs). ROUNDS
 # (default 5), CREATES (users per side and round, default 1000) and READS
 # (5,000-user reads per side and round, default 10) change the work.
@@ -17,8 +17,12 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 go test ./internal/adtest -run '^$' -bench WarmStart -benchtime 5x -count "$ROUNDS" | tee -a "$out"
+sides=(connector bare-go-ldap "bare-go-ldap+read-guid")
 for r in $(seq 0 $((ROUNDS - 1))); do
-	go test ./connectors/ad -run '^$' -bench CreateUsers -benchtime "${CREATES}x" -timeout 60m -args -bench.rotate="$r" | tee -a "$out"
+	for i in 0 1 2; do
+		side=${sides[$(((i + r) % 3))]}
+		go test ./connectors/ad -run '^$' -bench "CreateUsers/^${side//+/\\+}\$" -benchtime "${CREATES}x" -timeout 60m | tee -a "$out"
+	done
 done
 go test ./connectors/ad -run '^$' -bench ReadUsers -benchtime "${READS}x" -timeout 60m -args -bench.rounds="$ROUNDS" | tee -a "$out"
 

@@ -170,6 +170,28 @@ func CheckPassword(pw Secret) error {
 	return nil
 }
 
+// CheckSearch checks a SearchRequest before it is sent: a valid filter,
+// attribute names that are names, a known scope, a base that is a DN (or
+// empty, for the connector's base). Its errors are Invalid.
+func CheckSearch(req SearchRequest) error {
+	const op = "search"
+	if err := req.Filter.Validate(); err != nil {
+		return err
+	}
+	if err := CheckAttributeNames(op, req.Attributes); err != nil {
+		return err
+	}
+	if req.Scope > ScopeBase {
+		return Errorf(Invalid, op, "unknown scope %d", req.Scope)
+	}
+	if req.BaseDN != "" {
+		if _, err := ParseDN(req.BaseDN); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CheckAttributeNames checks the attribute names of a read or search.
 func CheckAttributeNames(op string, names []string) error {
 	for _, n := range names {

@@ -20,21 +20,13 @@ var ldapScopes = map[connectors.Scope]int{
 // are not chased and are never taken for entries.
 func (d *Directory) Search(ctx context.Context, req connectors.SearchRequest, fn func(*connectors.Entry) error) error {
 	const op = "search"
-	if err := req.Filter.Validate(); err != nil {
+	if err := connectors.CheckSearch(req); err != nil {
 		return err
 	}
-	if err := connectors.CheckAttributeNames(op, req.Attributes); err != nil {
-		return err
-	}
-	scope, ok := ldapScopes[req.Scope]
-	if !ok {
-		return connectors.Errorf(connectors.Invalid, op, "unknown scope %d", req.Scope)
-	}
+	scope := ldapScopes[req.Scope]
 	base := req.BaseDN
 	if base == "" {
 		base = d.base
-	} else if _, err := connectors.ParseDN(base); err != nil {
-		return err
 	}
 	size := req.PageSize
 	if size <= 0 || size > 1000 {

@@ -12,10 +12,7 @@ import (
 // directory.
 func (d *Directory) Search(ctx context.Context, req connectors.SearchRequest, fn func(*connectors.Entry) error) error {
 	const op = "search"
-	if err := req.Filter.Validate(); err != nil {
-		return err
-	}
-	if err := connectors.CheckAttributeNames(op, req.Attributes); err != nil {
+	if err := connectors.CheckSearch(req); err != nil {
 		return err
 	}
 	entries, err := d.find(ctx, req)
@@ -63,7 +60,7 @@ func (d *Directory) find(ctx context.Context, req connectors.SearchRequest) ([]*
 		for _, c := range base.sortedChildren() {
 			visit(c)
 		}
-	case connectors.ScopeSubtree:
+	default: // ScopeSubtree; CheckSearch refused any other
 		var walk func(o *object)
 		walk = func(o *object) {
 			visit(o)
@@ -72,8 +69,6 @@ func (d *Directory) find(ctx context.Context, req connectors.SearchRequest) ([]*
 			}
 		}
 		walk(base)
-	default:
-		return nil, connectors.Errorf(connectors.Invalid, op, "unknown scope %d", req.Scope)
 	}
 	return out, nil
 }

@@ -1,0 +1,187 @@
+package orgmodel
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// Graph is the org on one day, as one View knows it: the tree of units,
+// who is employed where, and who manages whom. Every query follows the
+// model's indexes from the object asked about, so it costs the depth of the
+// tree or the size of its answer, never a scan of the model.
+//
+// A Graph is a small value; make one per day you ask about.
+type Graph struct {
+	v   View
+	day timeline.Date
+}
+
+// Day returns the day the graph shows.
+func (g Graph) Day() timeline.Date { return g.day }
+
+// View returns the view the graph reads.
+func (g Graph) View() View { return g.v }
+
+func (g Graph) rlock() func() {
+	g.v.m.mu.RLock()
+	return g.v.m.mu.RUnlock
+}
+
+// get returns the object's attributes on the graph's day if it is of kind
+// k and valid then. The caller holds the read lock.
+func (g Graph) get(id uuid.UUID, k Kind) (Info, Attrs, bool) {
+	if id == uuid.Nil {
+		return Info{}, nil, false
+	}
+	o := g.v.object(id)
+	if o == nil || o.Kind != k {
+		return Info{}, nil, false
+	}
+	return info(o, g.day)
+}
+
+// Person returns the person, and false if it is not valid on the day.
+func (g Graph) Person(id uuid.UUID) (Person, bool) {
+	defer g.rlock()()
+	in, a, ok := g.get(id, KindPerson)
+	if !ok {
+		return Person{}, false
+	}
+	return Person{in, a.(PersonAttrs)}, true
+}
+
+// Unit returns the unit, and false if it is not valid on the day.
+func (g Graph) Unit(id uuid.UUID) (Unit, bool) {
+	defer g.rlock()()
+	return g.unit(id)
+}
+
+func (g Graph) unit(id uuid.UUID) (Unit, bool) {
+	in, a, ok := g.get(id, KindUnit)
+	if !ok {
+		return Unit{}, false
+	}
+	return Unit{in, a.(UnitAttrs)}, true
+}
+
+// Engagement returns the engagement, and false if it is not valid on the
+// day.
+func (g Graph) Engagement(id uuid.UUID) (Engagement, bool) {
+	defer g.rlock()()
+	in, a, ok := g.get(id, KindEngagement)
+	if !ok {
+		return Engagement{}, false
+	}
+	return Engagement{in, a.(EngagementAttrs)}, true
+}
+
+// Manager returns the manager role, and false if it is not valid on the
+// day.
+func (g Graph) Manager(id uuid.UUID) (Manager, bool) {
+	defer g.rlock()()
+	in, a, ok := g.get(id, KindManager)
+	if !ok {
+		return Manager{}, false
+	}
+	return Manager{in, a.(ManagerAttrs)}, true
+}
+
+// Account returns the account, and false if it is not valid on the day.
+func (g Graph) Account(id uuid.UUID) (Account, bool) {
+	defer g.rlock()()
+	in, a, ok := g.get(id, KindAccount)
+	if !ok {
+		return Account{}, false
+	}
+	return Account{in, a.(AccountAttrs)}, true
+}
+
+// Parent returns the unit's parent, and false for a root or a unit not
+// valid on the day.
+func (g Graph) Parent(unit uuid.UUID) (Unit, bool) {
+	defer g.rlock()()
+	u, ok := g.unit(unit)
+	if !ok {
+		return Unit{}, false
+	}
+	return g.unit(u.Parent)
+}
+
+// Ancestors returns the unit's ancestors, nearest first, ending at its
+// root.
+func (g Graph) Ancestors(unit uuid.UUID) []Unit {
+	defer g.rlock()()
+	var out []Unit
+	u, ok := g.unit(unit)
+	for ok && u.Parent != uuid.Nil {
+		u, ok = g.unit(u.Parent)
+		if ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// Roots returns the units without a parent on the day, by name.
+func (g Graph) Roots() []Unit {
+	defer g.rlock()()
+	var out []Unit
+	for _, id := range g.v.m.idx.roots {
+		if u, ok := g.unit(id); ok && u.Parent == uuid.Nil {
+			out = append(out, u)
+		}
+	}
+	sortUnits(out)
+	return out
+}
+
+// Children returns the unit's children, by name.
+func (g Graph) Children(unit uuid.UUID) []Unit {
+	defer g.rlock()()
+	return g.children(unit)
+}
+
+func (g Graph) children(unit uuid.UUID) []Unit {
+	var out []Unit
+	for _, id := range g.v.m.idx.referrers[refKey{unit, KindUnit}] {
+		if u, ok := g.unit(id); ok && u.Parent == unit {
+			out = append(out, u)
+		}
+	}
+	sortUnits(out)
+	return out
+}
+
+// Subtree returns the unit and every unit below it, breadth first: the
+// unit, its children by name, their children, and so on.
+func (g Graph) Subtree(unit uuid.UUID) []Unit {
+	defer g.rlock()()
+	u, ok := g.unit(unit)
+	if !ok {
+		return nil
+	}
+	out := []Unit{u}
+	for i := 0; i < len(out); i++ {
+		out = append(out, g.children(out[i].ID)...)
+	}
+	return out
+}
+
+func sortUnits(us []Unit) {
+	slices.SortFunc(us, func(a, b Unit) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.UserKey, b.UserKey), compareUUID(a.ID, b.ID))
+	})
+}
+
+func compareUUID(a, b uuid.UUID) int {
+	for i := range a {
+		if c := cmp.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}

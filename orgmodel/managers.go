@@ -1,0 +1,188 @@
+package orgmodel
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// ManagerQuery says which managers Graph.Managers returns.
+type ManagerQuery struct {
+	// Inherit walks up the tree when a unit has no managers (after
+	// Exclude and SkipVacant), returning the nearest ancestor's, as
+	// OS2mo's managers(inherit: true) does.
+	Inherit bool
+	// Exclude leaves out the roles this person holds: a manager asking
+	// for their own manager finds the one above them.
+	Exclude uuid.UUID
+	// SkipVacant leaves out vacant roles, so inheritance goes on past a
+	// unit whose only role is vacant. Without it a vacant role counts, as
+	// in OS2mo.
+	SkipVacant bool
+}
+
+// Managers returns the manager roles of the unit on the day, as q says, by
+// user key. The cost is the number of units walked times their roles.
+func (g Graph) Managers(unit uuid.UUID, q ManagerQuery) []Manager {
+	defer g.rlock()()
+	return g.managers(unit, q)
+}
+
+func (g Graph) managers(unit uuid.UUID, q ManagerQuery) []Manager {
+	// Guard the walk by the model's size: a cycle cannot be registered,
+	// but a bug must not hang a reader.
+	for steps := 0; steps <= len(g.v.m.records); steps++ {
+		u, ok := g.unit(unit)
+		if !ok {
+			return nil
+		}
+		var out []Manager
+		for _, id := range g.v.m.idx.referrers[refKey{unit, KindManager}] {
+			in, a, ok := g.get(id, KindManager)
+			if !ok {
+				continue
+			}
+			m := a.(ManagerAttrs)
+			if m.Unit != unit || (q.SkipVacant && m.Vacant()) || (q.Exclude != uuid.Nil && m.Person == q.Exclude) {
+				continue
+			}
+			out = append(out, Manager{in, m})
+		}
+		if len(out) > 0 || !q.Inherit || u.Parent == uuid.Nil {
+			slices.SortFunc(out, func(a, b Manager) int {
+				return cmp.Or(cmp.Compare(a.UserKey, b.UserKey), compareUUID(a.ID, b.ID))
+			})
+			return out
+		}
+		unit = u.Parent
+	}
+	return nil
+}
+
+// PersonManagers returns the managers of the person on the day: those of
+// the unit of the person's primary engagement, inherited up the tree,
+// without vacant roles and without the person's own roles — so a manager's
+// manager is found above them. Nil if the person has no engagement then.
+func (g Graph) PersonManagers(person uuid.UUID) []Manager {
+	defer g.rlock()()
+	e, ok := g.primaryEngagement(person)
+	if !ok {
+		return nil
+	}
+	return g.managers(e.Unit, ManagerQuery{Inherit: true, Exclude: person, SkipVacant: true})
+}
+
+// Engagements returns the person's engagements on the day, primary first
+// (see PrimaryEngagement for the order).
+func (g Graph) Engagements(person uuid.UUID) []Engagement {
+	defer g.rlock()()
+	return g.engagements(person)
+}
+
+func (g Graph) engagements(person uuid.UUID) []Engagement {
+	var out []Engagement
+	for _, id := range g.v.m.idx.referrers[refKey{person, KindEngagement}] {
+		in, a, ok := g.get(id, KindEngagement)
+		if ok && a.(EngagementAttrs).Person == person {
+			out = append(out, Engagement{in, a.(EngagementAttrs)})
+		}
+	}
+	slices.SortFunc(out, comparePrimary)
+	return out
+}
+
+// comparePrimary orders engagements most primary first: the primary flag,
+// then the highest fraction, then the lowest employment number (numbers
+// compared as numbers), then the id. The order is total, so the primary
+// engagement is the same on every run.
+func comparePrimary(a, b Engagement) int {
+	if a.Primary != b.Primary {
+		if a.Primary {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(
+		cmp.Compare(b.Fraction, a.Fraction),
+		compareNumeric(a.EmploymentNumber, b.EmploymentNumber),
+		compareUUID(a.ID, b.ID),
+	)
+}
+
+// compareNumeric compares strings of digits as numbers ("00012" = "12" <
+// "100"); other strings sort after them, as strings.
+func compareNumeric(a, b string) int {
+	na, nb := isDigits(a), isDigits(b)
+	switch {
+	case na && nb:
+		a, b = trimZeros(a), trimZeros(b)
+		return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b))
+	case na:
+		return -1
+	case nb:
+		return 1
+	}
+	return cmp.Compare(a, b)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func trimZeros(s string) string {
+	for len(s) > 1 && s[0] == '0' {
+		s = s[1:]
+	}
+	return s
+}
+
+// PrimaryEngagement returns the person's primary engagement on the day:
+// the one flagged primary (if several are, the first of them in the order
+// below); otherwise the one with the highest fraction, then the lowest
+// employment number.
+func (g Graph) PrimaryEngagement(person uuid.UUID) (Engagement, bool) {
+	defer g.rlock()()
+	return g.primaryEngagement(person)
+}
+
+func (g Graph) primaryEngagement(person uuid.UUID) (Engagement, bool) {
+	var best Engagement
+	found := false
+	for _, id := range g.v.m.idx.referrers[refKey{person, KindEngagement}] {
+		in, a, ok := g.get(id, KindEngagement)
+		if !ok || a.(EngagementAttrs).Person != person {
+			continue
+		}
+		e := Engagement{in, a.(EngagementAttrs)}
+		if !found || comparePrimary(e, best) < 0 {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
+
+// UnitEngagements returns the engagements in the unit on the day, by
+// employment number.
+func (g Graph) UnitEngagements(unit uuid.UUID) []Engagement {
+	defer g.rlock()()
+	var out []Engagement
+	for _, id := range g.v.m.idx.referrers[refKey{unit, KindEngagement}] {
+		in, a, ok := g.get(id, KindEngagement)
+		if ok && a.(EngagementAttrs).Unit == unit {
+			out = append(out, Engagement{in, a.(EngagementAttrs)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Engagement) int {
+		return cmp.Or(compareNumeric(a.EmploymentNumber, b.EmploymentNumber), compareUUID(a.ID, b.ID))
+	})
+	return out
+}

@@ -1,0 +1,120 @@
+package orgmodel
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// Ref is an object that points at another, and how.
+type Ref struct {
+	// Kind and ID name the object that points.
+	Kind Kind
+	// ID is the pointing object's id.
+	ID uuid.UUID
+	// Field is the attribute that points ("parent", "unit", "person"…).
+	Field string
+}
+
+// Referrers returns every object that points at id on the day: a unit's
+// children, engagements, manager roles, associations, links, accounts and
+// addresses; a person's engagements, roles, accounts and addresses. They
+// come by kind, then id.
+func (g Graph) Referrers(id uuid.UUID) []Ref {
+	defer g.rlock()()
+	var out []Ref
+	var buf [4]ref
+	for _, k := range Kinds() {
+		for _, rid := range g.v.m.idx.referrers[refKey{id, k}] {
+			_, a, ok := g.get(rid, k)
+			if !ok {
+				continue
+			}
+			for _, r := range a.refs(buf[:0]) {
+				if r.id == id {
+					out = append(out, Ref{Kind: k, ID: rid, Field: r.field})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Ref) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), compareUUID(a.ID, b.ID), cmp.Compare(a.Field, b.Field))
+	})
+	return out
+}
+
+// RelatedUnits returns the units linked to the unit on the day.
+func (g Graph) RelatedUnits(unit uuid.UUID) []Unit {
+	defer g.rlock()()
+	var out []Unit
+	for _, id := range g.v.m.idx.referrers[refKey{unit, KindRelatedUnits}] {
+		_, a, ok := g.get(id, KindRelatedUnits)
+		if !ok {
+			continue
+		}
+		p := a.(RelatedUnitsAttrs).Units
+		other := p[0]
+		if other == unit {
+			other = p[1]
+		} else if p[1] != unit {
+			continue
+		}
+		if u, ok := g.unit(other); ok {
+			out = append(out, u)
+		}
+	}
+	sortUnits(out)
+	return out
+}
+
+// Accounts returns the accounts of a person or, for service accounts, a
+// unit on the day, by system and username.
+func (g Graph) Accounts(owner uuid.UUID) []Account {
+	defer g.rlock()()
+	var out []Account
+	for _, id := range g.v.m.idx.referrers[refKey{owner, KindAccount}] {
+		in, a, ok := g.get(id, KindAccount)
+		if ok && (a.(AccountAttrs).Person == owner || a.(AccountAttrs).Unit == owner) {
+			out = append(out, Account{in, a.(AccountAttrs)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Account) int {
+		return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.Username, b.Username), compareUUID(a.ID, b.ID))
+	})
+	return out
+}
+
+// Addresses returns the addresses of a person or unit on the day, by type
+// and value.
+func (g Graph) Addresses(owner uuid.UUID) []Address {
+	defer g.rlock()()
+	var out []Address
+	for _, id := range g.v.m.idx.referrers[refKey{owner, KindAddress}] {
+		in, a, ok := g.get(id, KindAddress)
+		if ok && (a.(AddressAttrs).Person == owner || a.(AddressAttrs).Unit == owner) {
+			out = append(out, Address{in, a.(AddressAttrs)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Address) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Value, b.Value), compareUUID(a.ID, b.ID))
+	})
+	return out
+}
+
+// Associations returns the associations of a person or unit on the day,
+// by type.
+func (g Graph) Associations(of uuid.UUID) []Association {
+	defer g.rlock()()
+	var out []Association
+	for _, id := range g.v.m.idx.referrers[refKey{of, KindAssociation}] {
+		in, a, ok := g.get(id, KindAssociation)
+		if ok && (a.(AssociationAttrs).Person == of || a.(AssociationAttrs).Unit == of) {
+			out = append(out, Association{in, a.(AssociationAttrs)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Association) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), compareUUID(a.ID, b.ID))
+	})
+	return out
+}

@@ -1,0 +1,100 @@
+package orgmodel
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// View is the model as it was known right after one registration: later
+// registrations are invisible to it. Views are cheap values; the latest
+// view ([Model.Latest]) is the one most callers want, and the ones before
+// it answer "what did we know then", which hire and termination reports
+// and audits depend on.
+type View struct {
+	m   *Model
+	reg uint64
+}
+
+// Registration returns the registration the view is pinned to; the zero
+// Registration for a view of the empty model.
+func (v View) Registration() Registration {
+	if v.reg == 0 {
+		return Registration{}
+	}
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	return v.m.regs[v.reg-1]
+}
+
+// object returns the object as the view knows it, or nil. The caller holds
+// the read lock.
+func (v View) object(id uuid.UUID) *Object {
+	if r := v.m.records[id]; r != nil {
+		return r.at(v.reg)
+	}
+	return nil
+}
+
+// Object returns the object with its whole validity history, and false if
+// the view does not know it (never created, or deleted).
+func (v View) Object(id uuid.UUID) (Object, bool) {
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	if o := v.object(id); o != nil {
+		return *o, true
+	}
+	return Object{}, false
+}
+
+// PersonByNationalID returns the id of the person with national id c.
+func (v View) PersonByNationalID(c CPR) (uuid.UUID, bool) {
+	if c.IsZero() {
+		return uuid.Nil, false
+	}
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	for _, id := range v.m.idx.nationalIDs[c] {
+		if o := v.object(id); o != nil && holds(o, c) {
+			return id, true
+		}
+	}
+	return uuid.Nil, false
+}
+
+// Lookup returns the objects of the kind with the user key.
+func (v View) Lookup(k Kind, key string) []uuid.UUID {
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	var out []uuid.UUID
+	for _, id := range v.m.idx.userKeys[userKey{k, key}] {
+		if o := v.object(id); o != nil && o.UserKey == key {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Owned returns the objects the source created and the view knows, in the
+// order they were created.
+func (v View) Owned(source string) []Object {
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	ids := v.m.idx.sources[source]
+	out := make([]Object, 0, len(ids))
+	for _, id := range ids {
+		if o := v.object(id); o != nil {
+			out = append(out, *o)
+		}
+	}
+	return out
+}
+
+// At returns the org graph on day d, as the view knows it.
+func (v View) At(d timeline.Date) Graph { return Graph{v: v, day: d} }
+
+// Today returns the org graph on the day instant now falls on in the
+// model's zone.
+func (v View) Today(now time.Time) Graph { return v.At(v.m.opts.Zone.Date(now)) }

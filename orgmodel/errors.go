@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/internal/redact"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
 // Rule names the rule a rejected change broke. Rules are stable: their

@@ -171,3 +171,12 @@ func TestRegistrationRules(t *testing.T) {
 	assert.Zero(t, r, "an empty change set registers nothing")
 	assert.Len(t, f.m.Registrations(1), 1)
 }
+
+func TestErrorTextKeepsIDsWhole(t *testing.T) {
+	// A UUID's first groups can look like a personnummer
+	// (12345678-1234); only free text is masked.
+	id := uuid.MustParse("12345678-1234-4abc-8def-123456789abc")
+	e := &om.ValidationError{Rule: om.RuleUnknownRef, Kind: om.KindUnit, ID: id, UserKey: "0101901234", Detail: "x"}
+	assert.Contains(t, e.Error(), id.String())
+	assert.Contains(t, e.Error(), "010190-xxxx")
+}

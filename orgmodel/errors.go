@@ -116,7 +116,9 @@ type ValidationError struct {
 	Detail string
 }
 
-// Error formats the problem on one line.
+// Error formats the problem on one line. The free text in it (user key,
+// detail) is masked for national ids, since a source may have put a CPR
+// number in a key; ids are printed whole.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("orgmodel: ")
@@ -124,17 +126,25 @@ func (e *ValidationError) Error() string {
 		b.WriteString(e.Kind.String())
 		b.WriteByte(' ')
 	}
-	b.WriteString(e.ID.String())
-	if e.UserKey != "" {
-		fmt.Fprintf(&b, " (%q)", clipText(e.UserKey))
+	if e.ID != uuid.Nil {
+		b.WriteString(e.ID.String())
 	}
+	if e.UserKey != "" {
+		fmt.Fprintf(&b, " (%q)", redact.NationalIDs(clipText(e.UserKey)))
+	}
+	subject := b.Len() > len("orgmodel: ")
 	if e.Field != "" {
-		b.WriteString(": ")
+		if subject {
+			b.WriteString(": ")
+		}
 		b.WriteString(e.Field)
+		subject = true
 	}
 	if e.Detail != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		if subject {
+			b.WriteString(": ")
+		}
+		b.WriteString(redact.NationalIDs(e.Detail))
 	}
 	if e.Ref != uuid.Nil {
 		b.WriteString(" (")
@@ -148,8 +158,7 @@ func (e *ValidationError) Error() string {
 	b.WriteString(" [")
 	b.WriteString(e.Rule.String())
 	b.WriteString("]")
-	// A user key or a source's detail could carry a CPR number; mask it.
-	return redact.NationalIDs(b.String())
+	return b.String()
 }
 
 // Is reports whether target is the rule e broke.

@@ -105,3 +105,8 @@ func persons(ms []om.Manager) []uuid.UUID {
 	}
 	return out
 }
+
+// jan2024Time returns 2024-01-01 plus n minutes.
+func jan2024Time(n int) time.Time {
+	return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Minute)
+}

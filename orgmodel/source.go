@@ -1,0 +1,206 @@
+package orgmodel
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// namespace is the UUID namespace of ids made by SourceID (a version 5
+// UUID of "orgsync.source", fixed forever: changing it would give every
+// imported object a new id).
+var namespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/orgsync/orgsync#source"))
+
+// SourceID returns the stable id of the object a source knows by key, such
+// as SD's unit id or an employment number. The same source, kind and key
+// give the same id in every process and on every run, so a source's
+// snapshots need no id table of their own.
+func SourceID(source string, k Kind, key string) uuid.UUID {
+	return uuid.NewSHA1(namespace, []byte(fmt.Sprintf("%s\x00%d\x00%s", source, k, key)))
+}
+
+// Snapshot is everything one source (a payroll system, Omada) has, each
+// object with its full history. References between the objects are ids,
+// normally made with SourceID; a person is also matched by national id, so
+// a person the model already has (from another source, or made by hand) is
+// used rather than duplicated.
+type Snapshot struct {
+	// Source names the source; it becomes the Source of what it creates.
+	Source string
+	// Objects are the source's objects. Their Source fields are ignored.
+	Objects []Object
+}
+
+// ImportOptions configure Import.
+type ImportOptions struct {
+	// Today is the day from which objects the source no longer has are
+	// terminated; history before it is kept.
+	Today timeline.Date
+}
+
+// ImportStats counts what an import found.
+type ImportStats struct {
+	// Created counts objects new to the model.
+	Created int
+	// Updated counts owned objects whose history differed.
+	Updated int
+	// Unchanged counts owned objects that already matched.
+	Unchanged int
+	// Terminated counts owned objects the snapshot no longer has.
+	Terminated int
+	// NotOwned counts snapshot objects the model has from another source
+	// or by hand, which the import leaves alone (persons matched by
+	// national id, mostly).
+	NotOwned int
+}
+
+// Import returns the change set that makes the objects the snapshot's
+// source owns in view match the snapshot over their whole history: it
+// creates what is missing, writes what differs, and terminates from
+// opts.Today what the source no longer has. It never deletes, and it never
+// touches objects of other sources or made by hand. Importing a snapshot
+// into a model that already matches it gives an empty change set.
+//
+// Import only computes; apply the change set with Model.Apply, which also
+// validates it (a snapshot with an engagement in a unit that does not
+// exist is rejected there, whole).
+func Import(view View, snap Snapshot, opts ImportOptions) (*ChangeSet, ImportStats, error) {
+	var stats ImportStats
+	if p := checkText("source", snap.Source, true); p != nil {
+		return nil, stats, fmt.Errorf("orgmodel: import: source name %s", p.detail)
+	}
+	if !opts.Today.Valid() {
+		return nil, stats, fmt.Errorf("orgmodel: import: Today is not a date")
+	}
+
+	// Match persons by national id, and collect the id changes.
+	remap := make(map[uuid.UUID]uuid.UUID)
+	for _, o := range snap.Objects {
+		if o.Kind != KindPerson {
+			continue
+		}
+		for sp := range o.Timeline.All() {
+			pa, ok := sp.Value.(PersonAttrs)
+			if !ok || pa.NationalID.IsZero() {
+				continue
+			}
+			if id, ok := view.PersonByNationalID(pa.NationalID); ok && id != o.ID {
+				remap[o.ID] = id
+			}
+			break
+		}
+	}
+
+	cs := &ChangeSet{}
+	seen := make(map[uuid.UUID]bool, len(snap.Objects))
+	for _, o := range snap.Objects {
+		if id, ok := remap[o.ID]; ok {
+			o.ID = id
+		}
+		if o.ID == uuid.Nil {
+			return nil, stats, fmt.Errorf("orgmodel: import: a %s with user key %q has no id", o.Kind, clipText(o.UserKey))
+		}
+		if seen[o.ID] {
+			return nil, stats, fmt.Errorf("orgmodel: import: the snapshot has %s %s twice", o.Kind, o.ID)
+		}
+		seen[o.ID] = true
+		tl, err := canonical(o.Timeline, remap)
+		if err != nil {
+			return nil, stats, fmt.Errorf("orgmodel: import: %s %s: %w", o.Kind, o.ID, err)
+		}
+		o.Timeline, o.Source = tl, snap.Source
+
+		have, ok := view.Object(o.ID)
+		switch {
+		case !ok:
+			cs.Create(o)
+			stats.Created++
+		case have.Source != snap.Source:
+			stats.NotOwned++
+		case have.Kind != o.Kind:
+			return nil, stats, fmt.Errorf("orgmodel: import: %s is a %s in the model and a %s in the snapshot", o.ID, have.Kind, o.Kind)
+		default:
+			if diff(cs, o.ID, have.Timeline, o.Timeline) {
+				stats.Updated++
+			} else {
+				stats.Unchanged++
+			}
+		}
+	}
+
+	for _, have := range view.Owned(snap.Source) {
+		if seen[have.ID] {
+			continue
+		}
+		if have.Timeline.Overlaps(timeline.Since(opts.Today)) {
+			cs.Terminate(have.ID, opts.Today)
+			stats.Terminated++
+		}
+	}
+	return cs, stats, nil
+}
+
+// diff appends to cs the operations that turn have into want, and reports
+// whether there were any. Neighbouring changes to the same new value
+// become one Set.
+func diff(cs *ChangeSet, id uuid.UUID, have, want timeline.Timeline[Attrs]) bool {
+	changes := timeline.Diff(have, want)
+	for i := 0; i < len(changes); i++ {
+		c := changes[i]
+		iv := c.Interval
+		for i+1 < len(changes) && changes[i+1].From == iv.To && changes[i+1].HasNew == c.HasNew && changes[i+1].New == c.New {
+			i++
+			iv.To = changes[i].To
+		}
+		if c.HasNew {
+			cs.Set(id, iv, c.New)
+		} else {
+			cs.Clear(id, iv)
+		}
+	}
+	return len(changes) > 0
+}
+
+// canonical returns tl with references remapped and values normalised.
+func canonical(tl timeline.Timeline[Attrs], remap map[uuid.UUID]uuid.UUID) (timeline.Timeline[Attrs], error) {
+	spans := tl.Spans()
+	for i := range spans {
+		if spans[i].Value == nil {
+			return tl, fmt.Errorf("a span without attributes")
+		}
+		spans[i].Value = normalise(remapAttrs(spans[i].Value, remap))
+	}
+	return timeline.New(spans...)
+}
+
+// remapAttrs returns a with every reference in remap replaced.
+func remapAttrs(a Attrs, remap map[uuid.UUID]uuid.UUID) Attrs {
+	if len(remap) == 0 {
+		return a
+	}
+	r := func(id *uuid.UUID) {
+		if n, ok := remap[*id]; ok {
+			*id = n
+		}
+	}
+	switch x := a.(type) {
+	case EngagementAttrs:
+		r(&x.Person)
+		return x
+	case ManagerAttrs:
+		r(&x.Person)
+		return x
+	case AssociationAttrs:
+		r(&x.Person)
+		return x
+	case AccountAttrs:
+		r(&x.Person)
+		return x
+	case AddressAttrs:
+		r(&x.Person)
+		return x
+	}
+	return a
+}

@@ -49,6 +49,9 @@ func (m *Model) Apply(ctx context.Context, cs *ChangeSet, reg Registration) (Reg
 	events := make([]Event, 0, len(tx.order))
 	for _, id := range tx.order {
 		o := tx.changed[id]
+		if o == nil && tx.old[id] == nil {
+			continue // created and deleted in the same change set
+		}
 		v := Version{Registration: reg}
 		if o == nil {
 			v.Deleted = true
@@ -58,6 +61,9 @@ func (m *Model) Apply(ctx context.Context, cs *ChangeSet, reg Registration) (Reg
 		}
 		versions = append(versions, v)
 		events = append(events, m.registeredEvent(reg, v, tx.old[id]))
+	}
+	if len(versions) == 0 {
+		return Registration{}, nil
 	}
 	for i := range events {
 		events[i].Seq = m.lastEvent + uint64(i) + 1

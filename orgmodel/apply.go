@@ -346,11 +346,12 @@ func (tx *txn) checkReferrers(id uuid.UUID, old, now *Object) {
 	}
 	var buf [4]ref
 	for _, k := range Kinds() {
-		for _, rid := range tx.m.idx.referrers[refKey{id, k}] {
+		for _, rec := range tx.m.records[id].referrers(k) {
+			rid := rec.id
 			if _, changed := tx.changed[rid]; changed {
 				continue
 			}
-			r := tx.m.records[rid].latest()
+			r := rec.latest()
 			if r == nil {
 				continue
 			}

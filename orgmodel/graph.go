@@ -14,10 +14,14 @@ import (
 // model's indexes from the object asked about, so it costs the depth of the
 // tree or the size of its answer, never a scan of the model.
 //
-// A Graph is a small value; make one per day you ask about.
+// A Graph is a small value that remembers what it has worked out about
+// units, so asking one graph many questions is cheaper than asking many
+// graphs one each; make one per day you ask about, and share it. It is
+// safe for concurrent use.
 type Graph struct {
-	v   View
-	day timeline.Date
+	v    View
+	day  timeline.Date
+	memo *graphMemo
 }
 
 // Day returns the day the graph shows.
@@ -37,11 +41,32 @@ func (g Graph) get(id uuid.UUID, k Kind) (Info, Attrs, bool) {
 	if id == uuid.Nil {
 		return Info{}, nil, false
 	}
-	o := g.v.object(id)
+	return g.getRec(g.v.m.records[id], k)
+}
+
+// getRec is get for a record found through an index.
+func (g Graph) getRec(r *record, k Kind) (Info, Attrs, bool) {
+	if r == nil {
+		return Info{}, nil, false
+	}
+	o := r.at(g.v.reg)
 	if o == nil || o.Kind != k {
 		return Info{}, nil, false
 	}
 	return info(o, g.day)
+}
+
+// attrs is get without the Info, for the hot paths of the queries that
+// only look at attributes on their way to an answer.
+func (g Graph) attrs(r *record, k Kind) (Attrs, bool) {
+	if r == nil {
+		return nil, false
+	}
+	o := r.at(g.v.reg)
+	if o == nil || o.Kind != k {
+		return nil, false
+	}
+	return o.Timeline.At(g.day)
 }
 
 // Person returns the person, and false if it is not valid on the day.
@@ -147,9 +172,11 @@ func (g Graph) Children(unit uuid.UUID) []Unit {
 
 func (g Graph) children(unit uuid.UUID) []Unit {
 	var out []Unit
-	for _, id := range g.v.m.idx.referrers[refKey{unit, KindUnit}] {
-		if u, ok := g.unit(id); ok && u.Parent == unit {
-			out = append(out, u)
+	for _, r := range g.v.m.records[unit].referrers(KindUnit) {
+		if a, ok := g.attrs(r, KindUnit); ok && a.(UnitAttrs).Parent == unit {
+			if u, ok := g.unit(r.id); ok {
+				out = append(out, u)
+			}
 		}
 	}
 	sortUnits(out)

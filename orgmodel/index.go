@@ -1,21 +1,20 @@
 package orgmodel
 
 import (
+	"slices"
+
 	"github.com/google/uuid"
 
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
-// index holds what the graph queries look up instead of scanning the model.
-// It only grows: an entry says "this object pointed at that one in some
-// version", and a query checks the version it reads. That keeps the index
+// index holds what the graph queries look up instead of scanning the model,
+// besides the referrer lists kept on each record. It only grows: an entry
+// says "this object had this in some version", and a query checks the
+// version it reads. That keeps the index
 // right for every registration a view can be pinned to, at the price of
 // stale entries after moves, which are rare.
 type index struct {
-	// referrers maps (target, kind of referrer) to the objects of that
-	// kind that point at target.
-	referrers map[refKey][]uuid.UUID
-	edges     map[edge]struct{}
 	// nationalIDs maps a CPR number to the persons that held it.
 	nationalIDs map[CPR][]uuid.UUID
 	// userKeys maps (kind, user key) to objects.
@@ -31,13 +30,6 @@ type index struct {
 	boundSeen  map[bound]struct{}
 }
 
-type refKey struct {
-	target uuid.UUID
-	kind   Kind
-}
-
-type edge struct{ from, to uuid.UUID }
-
 type userKey struct {
 	kind Kind
 	key  string
@@ -50,8 +42,6 @@ type bound struct {
 
 func newIndex() index {
 	return index{
-		referrers:   make(map[refKey][]uuid.UUID),
-		edges:       make(map[edge]struct{}),
 		nationalIDs: make(map[CPR][]uuid.UUID),
 		userKeys:    make(map[userKey][]uuid.UUID),
 		sources:     make(map[string][]uuid.UUID),
@@ -62,7 +52,7 @@ func newIndex() index {
 }
 
 // add indexes one version of an object.
-func (x *index) add(o *Object, isNew bool) {
+func (x *index) add(records map[uuid.UUID]*record, o *Object, rec *record, isNew bool) {
 	if isNew && o.Source != "" {
 		x.sources[o.Source] = append(x.sources[o.Source], o.ID)
 	}
@@ -77,13 +67,19 @@ func (x *index) add(o *Object, isNew bool) {
 	var buf [4]ref
 	for sp := range o.Timeline.All() {
 		for _, r := range sp.Value.refs(buf[:0]) {
-			e := edge{o.ID, r.id}
-			if _, ok := x.edges[e]; ok {
+			t := records[r.id]
+			if t == nil {
+				continue // cannot happen: references are validated
+			}
+			if t.in == nil {
+				t.in = new([kindCount][]*record)
+			}
+			// A new object cannot be listed yet; an old one is looked
+			// for in the target's list, which costs its length.
+			if !isNew && slices.Contains(t.in[o.Kind], rec) {
 				continue
 			}
-			x.edges[e] = struct{}{}
-			k := refKey{r.id, o.Kind}
-			x.referrers[k] = append(x.referrers[k], o.ID)
+			t.in[o.Kind] = append(t.in[o.Kind], rec)
 		}
 		switch a := sp.Value.(type) {
 		case PersonAttrs:

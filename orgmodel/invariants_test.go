@@ -2,6 +2,7 @@ package orgmodel
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -45,7 +46,7 @@ func (m *Model) checkInvariants() error {
 				if t.latest().Kind != x.kind || !t.latest().Timeline.Covers(sp.Interval) {
 					return fmt.Errorf("%s: %s %s not valid over %s", id, x.field, x.id, sp.Interval)
 				}
-				if !containsID(m.idx.referrers[refKey{x.id, o.Kind}], id) {
+				if !slices.Contains(m.records[x.id].referrers(o.Kind), r) {
 					return fmt.Errorf("%s: reference to %s missing from the index", id, x.id)
 				}
 			}

@@ -30,6 +30,9 @@ const (
 	KindAddress
 )
 
+// kindCount is one more than the largest Kind, for arrays indexed by kind.
+const kindCount = int(KindAddress) + 1
+
 var kindNames = [...]string{
 	KindPerson:       "person",
 	KindUnit:         "unit",

@@ -30,32 +30,25 @@ func (g Graph) Managers(unit uuid.UUID, q ManagerQuery) []Manager {
 }
 
 func (g Graph) managers(unit uuid.UUID, q ManagerQuery) []Manager {
+	rec := g.v.m.records[unit]
 	// Guard the walk by the model's size: a cycle cannot be registered,
 	// but a bug must not hang a reader.
-	for steps := 0; steps <= len(g.v.m.records); steps++ {
-		u, ok := g.unit(unit)
-		if !ok {
+	for steps := 0; rec != nil && steps <= len(g.v.m.records); steps++ {
+		n := g.node(rec)
+		if !n.valid {
 			return nil
 		}
 		var out []Manager
-		for _, id := range g.v.m.idx.referrers[refKey{unit, KindManager}] {
-			in, a, ok := g.get(id, KindManager)
-			if !ok {
+		for _, m := range n.managers {
+			if (q.SkipVacant && m.Vacant()) || (q.Exclude != uuid.Nil && m.Person == q.Exclude) {
 				continue
 			}
-			m := a.(ManagerAttrs)
-			if m.Unit != unit || (q.SkipVacant && m.Vacant()) || (q.Exclude != uuid.Nil && m.Person == q.Exclude) {
-				continue
-			}
-			out = append(out, Manager{in, m})
+			out = append(out, m)
 		}
-		if len(out) > 0 || !q.Inherit || u.Parent == uuid.Nil {
-			slices.SortFunc(out, func(a, b Manager) int {
-				return cmp.Or(cmp.Compare(a.UserKey, b.UserKey), compareUUID(a.ID, b.ID))
-			})
+		if len(out) > 0 || !q.Inherit {
 			return out
 		}
-		unit = u.Parent
+		rec = n.parent
 	}
 	return nil
 }
@@ -82,8 +75,8 @@ func (g Graph) Engagements(person uuid.UUID) []Engagement {
 
 func (g Graph) engagements(person uuid.UUID) []Engagement {
 	var out []Engagement
-	for _, id := range g.v.m.idx.referrers[refKey{person, KindEngagement}] {
-		in, a, ok := g.get(id, KindEngagement)
+	for _, r := range g.v.m.records[person].referrers(KindEngagement) {
+		in, a, ok := g.getRec(r, KindEngagement)
 		if ok && a.(EngagementAttrs).Person == person {
 			out = append(out, Engagement{in, a.(EngagementAttrs)})
 		}
@@ -155,19 +148,23 @@ func (g Graph) PrimaryEngagement(person uuid.UUID) (Engagement, bool) {
 }
 
 func (g Graph) primaryEngagement(person uuid.UUID) (Engagement, bool) {
-	var best Engagement
-	found := false
-	for _, id := range g.v.m.idx.referrers[refKey{person, KindEngagement}] {
-		in, a, ok := g.get(id, KindEngagement)
+	var best *record
+	var bestA EngagementAttrs
+	for _, r := range g.v.m.records[person].referrers(KindEngagement) {
+		a, ok := g.attrs(r, KindEngagement)
 		if !ok || a.(EngagementAttrs).Person != person {
 			continue
 		}
-		e := Engagement{in, a.(EngagementAttrs)}
-		if !found || comparePrimary(e, best) < 0 {
-			best, found = e, true
+		ea := a.(EngagementAttrs)
+		if best == nil || comparePrimary(Engagement{Info{ID: r.id}, ea}, Engagement{Info{ID: best.id}, bestA}) < 0 {
+			best, bestA = r, ea
 		}
 	}
-	return best, found
+	if best == nil {
+		return Engagement{}, false
+	}
+	in, _, _ := g.getRec(best, KindEngagement)
+	return Engagement{in, bestA}, true
 }
 
 // UnitEngagements returns the engagements in the unit on the day, by
@@ -175,8 +172,8 @@ func (g Graph) primaryEngagement(person uuid.UUID) (Engagement, bool) {
 func (g Graph) UnitEngagements(unit uuid.UUID) []Engagement {
 	defer g.rlock()()
 	var out []Engagement
-	for _, id := range g.v.m.idx.referrers[refKey{unit, KindEngagement}] {
-		in, a, ok := g.get(id, KindEngagement)
+	for _, r := range g.v.m.records[unit].referrers(KindEngagement) {
+		in, a, ok := g.getRec(r, KindEngagement)
 		if ok && a.(EngagementAttrs).Unit == unit {
 			out = append(out, Engagement{in, a.(EngagementAttrs)})
 		}

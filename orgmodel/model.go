@@ -37,7 +37,21 @@ type Model struct {
 
 // record is an object's versions, oldest first.
 type record struct {
+	id       uuid.UUID
 	versions []version
+	// in lists, by kind, the objects that point at this one in some
+	// version: the index the graph queries follow. It is allocated for
+	// objects that are pointed at (persons, units, engagements) only.
+	in *[kindCount][]*record
+}
+
+// referrers returns the records of kind k that point at r in some
+// version; nil-safe.
+func (r *record) referrers(k Kind) []*record {
+	if r == nil || r.in == nil {
+		return nil
+	}
+	return r.in[k]
 }
 
 type version struct {
@@ -107,7 +121,16 @@ func (m *Model) Close() error { return m.store.Close() }
 // caller holds the write lock (or is Open, before anyone else can see m).
 func (m *Model) install(reg Registration, vs []Version) {
 	m.regs = append(m.regs, reg)
-	for _, v := range vs {
+	// Records first, then the index: a version may point at an object
+	// created later in the same registration.
+	fresh := make([]bool, len(vs))
+	for i, v := range vs {
+		if m.records[v.Object.ID] == nil {
+			m.records[v.Object.ID] = &record{id: v.Object.ID}
+			fresh[i] = true
+		}
+	}
+	for i, v := range vs {
 		id := v.Object.ID
 		var obj *Object
 		if !v.Deleted {
@@ -115,14 +138,9 @@ func (m *Model) install(reg Registration, vs []Version) {
 			obj = &o
 		}
 		r := m.records[id]
-		isNew := r == nil
-		if isNew {
-			r = &record{}
-			m.records[id] = r
-		}
 		r.versions = append(r.versions, version{reg: reg.Seq, obj: obj})
 		if obj != nil {
-			m.idx.add(obj, isNew)
+			m.idx.add(m.records, obj, r, fresh[i])
 		}
 	}
 }

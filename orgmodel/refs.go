@@ -26,8 +26,9 @@ func (g Graph) Referrers(id uuid.UUID) []Ref {
 	var out []Ref
 	var buf [4]ref
 	for _, k := range Kinds() {
-		for _, rid := range g.v.m.idx.referrers[refKey{id, k}] {
-			_, a, ok := g.get(rid, k)
+		for _, rec := range g.v.m.records[id].referrers(k) {
+			rid := rec.id
+			a, ok := g.attrs(rec, k)
 			if !ok {
 				continue
 			}
@@ -48,8 +49,8 @@ func (g Graph) Referrers(id uuid.UUID) []Ref {
 func (g Graph) RelatedUnits(unit uuid.UUID) []Unit {
 	defer g.rlock()()
 	var out []Unit
-	for _, id := range g.v.m.idx.referrers[refKey{unit, KindRelatedUnits}] {
-		_, a, ok := g.get(id, KindRelatedUnits)
+	for _, r := range g.v.m.records[unit].referrers(KindRelatedUnits) {
+		_, a, ok := g.getRec(r, KindRelatedUnits)
 		if !ok {
 			continue
 		}
@@ -73,8 +74,8 @@ func (g Graph) RelatedUnits(unit uuid.UUID) []Unit {
 func (g Graph) Accounts(owner uuid.UUID) []Account {
 	defer g.rlock()()
 	var out []Account
-	for _, id := range g.v.m.idx.referrers[refKey{owner, KindAccount}] {
-		in, a, ok := g.get(id, KindAccount)
+	for _, r := range g.v.m.records[owner].referrers(KindAccount) {
+		in, a, ok := g.getRec(r, KindAccount)
 		if ok && (a.(AccountAttrs).Person == owner || a.(AccountAttrs).Unit == owner) {
 			out = append(out, Account{in, a.(AccountAttrs)})
 		}
@@ -90,8 +91,8 @@ func (g Graph) Accounts(owner uuid.UUID) []Account {
 func (g Graph) Addresses(owner uuid.UUID) []Address {
 	defer g.rlock()()
 	var out []Address
-	for _, id := range g.v.m.idx.referrers[refKey{owner, KindAddress}] {
-		in, a, ok := g.get(id, KindAddress)
+	for _, r := range g.v.m.records[owner].referrers(KindAddress) {
+		in, a, ok := g.getRec(r, KindAddress)
 		if ok && (a.(AddressAttrs).Person == owner || a.(AddressAttrs).Unit == owner) {
 			out = append(out, Address{in, a.(AddressAttrs)})
 		}
@@ -107,8 +108,8 @@ func (g Graph) Addresses(owner uuid.UUID) []Address {
 func (g Graph) Associations(of uuid.UUID) []Association {
 	defer g.rlock()()
 	var out []Association
-	for _, id := range g.v.m.idx.referrers[refKey{of, KindAssociation}] {
-		in, a, ok := g.get(id, KindAssociation)
+	for _, r := range g.v.m.records[of].referrers(KindAssociation) {
+		in, a, ok := g.getRec(r, KindAssociation)
 		if ok && (a.(AssociationAttrs).Person == of || a.(AssociationAttrs).Unit == of) {
 			out = append(out, Association{in, a.(AssociationAttrs)})
 		}

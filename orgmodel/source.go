@@ -112,15 +112,17 @@ func Import(view View, snap Snapshot, opts ImportOptions) (*ChangeSet, ImportSta
 		}
 		o.Timeline, o.Source = tl, snap.Source
 
-		have, ok := view.Object(o.ID)
+		have := view.object(o.ID)
 		switch {
-		case !ok:
+		case have == nil:
 			cs.Create(o)
 			stats.Created++
 		case have.Source != snap.Source:
 			stats.NotOwned++
 		case have.Kind != o.Kind:
 			return nil, stats, fmt.Errorf("orgmodel: import: %s is a %s in the model and a %s in the snapshot", o.ID, have.Kind, o.Kind)
+		case have.Timeline.Equal(o.Timeline):
+			stats.Unchanged++
 		default:
 			if diff(cs, o.ID, have.Timeline, o.Timeline) {
 				stats.Updated++
@@ -130,15 +132,17 @@ func Import(view View, snap Snapshot, opts ImportOptions) (*ChangeSet, ImportSta
 		}
 	}
 
-	for _, have := range view.Owned(snap.Source) {
-		if seen[have.ID] {
+	view.m.mu.RLock()
+	for _, id := range view.m.idx.sources[snap.Source] {
+		if seen[id] {
 			continue
 		}
-		if have.Timeline.Overlaps(timeline.Since(opts.Today)) {
-			cs.Terminate(have.ID, opts.Today)
+		if have := view.objectLocked(id); have != nil && have.Timeline.Overlaps(timeline.Since(opts.Today)) {
+			cs.Terminate(id, opts.Today)
 			stats.Terminated++
 		}
 	}
+	view.m.mu.RUnlock()
 	return cs, stats, nil
 }
 
@@ -163,44 +167,62 @@ func diff(cs *ChangeSet, id uuid.UUID, have, want timeline.Timeline[Attrs]) bool
 	return len(changes) > 0
 }
 
-// canonical returns tl with references remapped and values normalised.
+// canonical returns tl with references remapped and values normalised. A
+// timeline that needs neither (the common case) is returned as it is,
+// without copying.
 func canonical(tl timeline.Timeline[Attrs], remap map[uuid.UUID]uuid.UUID) (timeline.Timeline[Attrs], error) {
-	spans := tl.Spans()
-	for i := range spans {
-		if spans[i].Value == nil {
+	same := true
+	for sp := range tl.All() {
+		if sp.Value == nil {
 			return tl, fmt.Errorf("a span without attributes")
 		}
-		spans[i].Value = normalise(remapAttrs(spans[i].Value, remap))
+		if _, changed := remapAttrs(sp.Value, remap); changed || normalise(sp.Value) != sp.Value {
+			same = false
+		}
+	}
+	if same {
+		return tl, nil
+	}
+	spans := tl.Spans()
+	for i := range spans {
+		a, _ := remapAttrs(spans[i].Value, remap)
+		spans[i].Value = normalise(a)
 	}
 	return timeline.New(spans...)
 }
 
-// remapAttrs returns a with every reference in remap replaced.
-func remapAttrs(a Attrs, remap map[uuid.UUID]uuid.UUID) Attrs {
+// remapAttrs returns a with its person reference replaced if remap has it,
+// and whether it was. Only the changed value is boxed anew.
+func remapAttrs(a Attrs, remap map[uuid.UUID]uuid.UUID) (Attrs, bool) {
 	if len(remap) == 0 {
-		return a
-	}
-	r := func(id *uuid.UUID) {
-		if n, ok := remap[*id]; ok {
-			*id = n
-		}
+		return a, false
 	}
 	switch x := a.(type) {
 	case EngagementAttrs:
-		r(&x.Person)
-		return x
+		if n, ok := remap[x.Person]; ok {
+			x.Person = n
+			return x, true
+		}
 	case ManagerAttrs:
-		r(&x.Person)
-		return x
+		if n, ok := remap[x.Person]; ok {
+			x.Person = n
+			return x, true
+		}
 	case AssociationAttrs:
-		r(&x.Person)
-		return x
+		if n, ok := remap[x.Person]; ok {
+			x.Person = n
+			return x, true
+		}
 	case AccountAttrs:
-		r(&x.Person)
-		return x
+		if n, ok := remap[x.Person]; ok {
+			x.Person = n
+			return x, true
+		}
 	case AddressAttrs:
-		r(&x.Person)
-		return x
+		if n, ok := remap[x.Person]; ok {
+			x.Person = n
+			return x, true
+		}
 	}
-	return a
+	return a, false
 }

@@ -29,9 +29,17 @@ func (v View) Registration() Registration {
 	return v.m.regs[v.reg-1]
 }
 
-// object returns the object as the view knows it, or nil. The caller holds
-// the read lock.
+// object returns the object as the view knows it, or nil, taking the read
+// lock for the lookup. Objects are immutable once registered, so the
+// pointer stays good after the lock is released.
 func (v View) object(id uuid.UUID) *Object {
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	return v.objectLocked(id)
+}
+
+// objectLocked is object for a caller that holds the read lock.
+func (v View) objectLocked(id uuid.UUID) *Object {
 	if r := v.m.records[id]; r != nil {
 		return r.at(v.reg)
 	}
@@ -41,8 +49,6 @@ func (v View) object(id uuid.UUID) *Object {
 // Object returns the object with its whole validity history, and false if
 // the view does not know it (never created, or deleted).
 func (v View) Object(id uuid.UUID) (Object, bool) {
-	v.m.mu.RLock()
-	defer v.m.mu.RUnlock()
 	if o := v.object(id); o != nil {
 		return *o, true
 	}
@@ -57,7 +63,7 @@ func (v View) PersonByNationalID(c CPR) (uuid.UUID, bool) {
 	v.m.mu.RLock()
 	defer v.m.mu.RUnlock()
 	for _, id := range v.m.idx.nationalIDs[c] {
-		if o := v.object(id); o != nil && holds(o, c) {
+		if o := v.objectLocked(id); o != nil && holds(o, c) {
 			return id, true
 		}
 	}
@@ -70,7 +76,7 @@ func (v View) Lookup(k Kind, key string) []uuid.UUID {
 	defer v.m.mu.RUnlock()
 	var out []uuid.UUID
 	for _, id := range v.m.idx.userKeys[userKey{k, key}] {
-		if o := v.object(id); o != nil && o.UserKey == key {
+		if o := v.objectLocked(id); o != nil && o.UserKey == key {
 			out = append(out, id)
 		}
 	}
@@ -85,7 +91,7 @@ func (v View) Owned(source string) []Object {
 	ids := v.m.idx.sources[source]
 	out := make([]Object, 0, len(ids))
 	for _, id := range ids {
-		if o := v.object(id); o != nil {
+		if o := v.objectLocked(id); o != nil {
 			out = append(out, *o)
 		}
 	}
@@ -93,7 +99,9 @@ func (v View) Owned(source string) []Object {
 }
 
 // At returns the org graph on day d, as the view knows it.
-func (v View) At(d timeline.Date) Graph { return Graph{v: v, day: d} }
+func (v View) At(d timeline.Date) Graph {
+	return Graph{v: v, day: d, memo: &graphMemo{units: make(map[*record]*unitNode)}}
+}
 
 // Today returns the org graph on the day instant now falls on in the
 // model's zone.

@@ -1,15 +1,51 @@
 package redact
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // nationalID matches a CPR number (ddmmyy-ssss, ddmmyyssss) or a Swedish
 // personnummer (yymmdd-ssss, yymmdd+ssss, yyyymmdd-ssss, yyyymmddssss) that
 // is not part of a longer run of digits.
 var nationalID = regexp.MustCompile(`(^|[^0-9])((?:[0-9]{2})?[0-9]{6})[-+ ]?([0-9]{4})($|[^0-9])`)
 
+// uuid matches a UUID in its canonical text form. Its first groups can
+// have the shape of a personnummer (12345678-1234), and ids in error
+// messages must stay whole, so UUIDs are left out of the masking. The
+// price: a personnummer hidden in the first groups of a well-formed UUID
+// passes; no source writes one there by accident.
+var uuid = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
 // NationalIDs returns s with the last four digits of every national identity
-// number in it replaced by "xxxx".
+// number in it replaced by "xxxx". UUIDs in s are kept as they are.
 func NationalIDs(s string) string {
+	ids := uuid.FindAllStringIndex(s, -1)
+	if ids == nil {
+		return mask(s)
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range ids {
+		// Only a UUID standing alone is one: "0101901234-1234-…" holds a
+		// CPR number whose tail looks like the start of a UUID.
+		if loc[0] > 0 && isWord(s[loc[0]-1]) || loc[1] < len(s) && isWord(s[loc[1]]) {
+			continue
+		}
+		b.WriteString(mask(s[last:loc[0]]))
+		b.WriteString(s[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(mask(s[last:]))
+	return b.String()
+}
+
+func isWord(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-'
+}
+
+// mask masks the national ids in a text without UUIDs.
+func mask(s string) string {
 	// Matches can share their delimiting characters ("0101901234,0101901234"),
 	// so apply until nothing changes; each pass masks at least one number.
 	for {

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -28,16 +29,45 @@ func TestNationalIDs(t *testing.T) {
 var fullID = regexp.MustCompile(`(^|[^0-9])[0-9]{6}-?[0-9]{4}($|[^0-9])`)
 
 func FuzzNationalIDs(f *testing.F) {
-	for _, s := range []string{"0101901234", "a010190-1234b", "0101901234 0101901234", "19900101-1234"} {
+	for _, s := range []string{"0101901234", "a010190-1234b", "0101901234 0101901234", "19900101-1234",
+		"12345678-1234-4abc-8def-123456789abc0101901234", "0101901234-1234-4abc-8def-123456789abc"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := NationalIDs(s)
-		if fullID.MatchString(got) {
+		// UUIDs are kept whole by design; look for ids outside them.
+		if fullID.MatchString(uuid.ReplaceAllString(got, " ")) {
 			t.Fatalf("NationalIDs(%q) = %q still holds a full id", s, got)
 		}
 		if NationalIDs(got) != got {
 			t.Fatalf("not idempotent: %q -> %q", got, NationalIDs(got))
 		}
 	})
+}
+
+func TestUUIDsAreNotNationalIDs(t *testing.T) {
+	// The first groups of a UUID can have the shape of a personnummer
+	// (yyyymmdd-ssss); an object id in an error must stay whole.
+	for _, id := range []string{
+		"12345678-1234-4abc-8def-123456789abc",
+		"00000000-0000-0000-0000-000000000000",
+		"19900101-1234-5678-9012-345678901234",
+	} {
+		in := "unit " + id + " (0101901234) has parent " + id
+		want := "unit " + id + " (010190-xxxx) has parent " + id
+		if got := NationalIDs(in); got != want {
+			t.Errorf("NationalIDs(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+	// A CPR number whose tail reads as the start of a UUID is masked.
+	for _, in := range []string{"0101901234-1234-4abc-8def-123456789abc", "x0101901234-1234-4abc-8def-123456789abcd"} {
+		if got := NationalIDs(in); !strings.Contains(got, "010190-xxxx") {
+			t.Errorf("NationalIDs(%q) = %q leaks the number", in, got)
+		}
+	}
+	// A number that merely sits next to a UUID is still masked.
+	in := "0101901234 12345678-1234-4abc-8def-123456789abc"
+	if got := NationalIDs(in); !strings.HasPrefix(got, "010190-xxxx ") {
+		t.Errorf("NationalIDs(%q) = %q", in, got)
+	}
 }

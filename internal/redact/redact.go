@@ -20,24 +20,33 @@ var uuid = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
 // NationalIDs returns s with the last four digits of every national identity
 // number in it replaced by "xxxx". UUIDs in s are kept as they are.
 func NationalIDs(s string) string {
-	ids := uuid.FindAllStringIndex(s, -1)
-	if ids == nil {
+	spans := uuidSpans(s)
+	if spans == nil {
 		return mask(s)
 	}
 	var b strings.Builder
 	last := 0
-	for _, loc := range ids {
-		// Only a UUID standing alone is one: "0101901234-1234-…" holds a
-		// CPR number whose tail looks like the start of a UUID.
-		if loc[0] > 0 && isWord(s[loc[0]-1]) || loc[1] < len(s) && isWord(s[loc[1]]) {
-			continue
-		}
-		b.WriteString(mask(s[last:loc[0]]))
-		b.WriteString(s[loc[0]:loc[1]])
-		last = loc[1]
+	for _, sp := range spans {
+		b.WriteString(mask(s[last:sp[0]]))
+		b.WriteString(s[sp[0]:sp[1]])
+		last = sp[1]
 	}
 	b.WriteString(mask(s[last:]))
 	return b.String()
+}
+
+// uuidSpans returns where the UUIDs standing alone in s are. Only a UUID
+// standing alone is one: "0101901234-1234-…" holds a CPR number whose tail
+// looks like the start of a UUID.
+func uuidSpans(s string) [][2]int {
+	var out [][2]int
+	for _, loc := range uuid.FindAllStringIndex(s, -1) {
+		if loc[0] > 0 && isWord(s[loc[0]-1]) || loc[1] < len(s) && isWord(s[loc[1]]) {
+			continue
+		}
+		out = append(out, [2]int{loc[0], loc[1]})
+	}
+	return out
 }
 
 func isWord(c byte) bool {

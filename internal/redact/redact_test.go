@@ -36,7 +36,7 @@ func FuzzNationalIDs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got := NationalIDs(s)
 		// UUIDs are kept whole by design; look for ids outside them.
-		if fullID.MatchString(uuid.ReplaceAllString(got, " ")) {
+		if fullID.MatchString(blankUUIDs(got)) {
 			t.Fatalf("NationalIDs(%q) = %q still holds a full id", s, got)
 		}
 		if NationalIDs(got) != got {
@@ -70,4 +70,15 @@ func TestUUIDsAreNotNationalIDs(t *testing.T) {
 	if got := NationalIDs(in); !strings.HasPrefix(got, "010190-xxxx ") {
 		t.Errorf("NationalIDs(%q) = %q", in, got)
 	}
+}
+
+// blankUUIDs replaces the UUIDs NationalIDs keeps with spaces.
+func blankUUIDs(s string) string {
+	b := []byte(s)
+	for _, sp := range uuidSpans(s) {
+		for i := sp[0]; i < sp[1]; i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }

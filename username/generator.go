@@ -1,0 +1,412 @@
+package username
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrExhausted is returned (wrapped in an *ExhaustedError) when every
+// candidate a name gives is taken, forbidden or out of bounds.
+var ErrExhausted = errors.New("username: every candidate is taken or forbidden")
+
+// ExhaustedError says how many candidates were tried; with Explain set,
+// Rejected says why each failed.
+type ExhaustedError struct {
+	// What is "username", "UPN" or "e-mail".
+	What string
+	// Tried counts the candidates tried.
+	Tried int
+	// Rejected are the candidates and reasons, when explaining.
+	Rejected []Rejection
+}
+
+// Error describes the failure.
+func (e *ExhaustedError) Error() string {
+	return fmt.Sprintf("%v: no %s among %d candidates; add patterns, a suffix base or a fallback", ErrExhausted, e.What, e.Tried)
+}
+
+// Unwrap returns ErrExhausted.
+func (e *ExhaustedError) Unwrap() error { return ErrExhausted }
+
+// Request asks for the names of one person.
+type Request struct {
+	// Name is the person's name.
+	Name Name
+	// Person identifies the person (the org model's id), for the reuse
+	// policy: a person may get their own old name back.
+	Person string
+	// Explain records every rejected candidate and why in the Result.
+	Explain bool
+}
+
+// Rejection is one candidate that was not used, and why.
+type Rejection struct {
+	// For is "username", "UPN" or "e-mail".
+	For string
+	// Candidate is the rejected name.
+	Candidate string
+	// Reason says why, e.g. "taken in mail by <guid>".
+	Reason string
+}
+
+// Result is a generated set of names, reserved for the caller until
+// Config.ReservationTTL has passed or Release is called.
+type Result struct {
+	// Username is the sAMAccountName.
+	Username string
+	// UPN is the userPrincipalName, if a UPN domain is configured.
+	UPN string
+	// Mail is the e-mail address, if a mail domain is configured.
+	Mail string
+	// Token identifies the reservation of the names.
+	Token string
+	// Rejected are the candidates passed over, with Request.Explain.
+	Rejected []Rejection
+}
+
+// Generator makes usernames, UPNs and e-mail addresses by a Config, unique
+// across its Taken places. It is deterministic: the same request and the
+// same taken names give the same result. It is safe for concurrent use:
+// two requests never get the same name, because a name is reserved in the
+// same step that finds it free.
+type Generator struct {
+	cfg      Config
+	norm     *Normalizer
+	forbid   forbidden
+	patterns []Pattern
+	suffix   *Pattern
+	taken    []Taken
+	now      func() time.Time
+
+	mu       sync.Mutex
+	reserved map[string]Holding // name → reservation
+	byToken  map[string][]string
+}
+
+// Option configures a Generator.
+type Option func(*Generator)
+
+// WithClock sets the generator's clock (time.Now by default), for the
+// reuse quarantine and reservation expiry.
+func WithClock(now func() time.Time) Option { return func(g *Generator) { g.now = now } }
+
+// New returns a generator for the configuration, which it validates,
+// checking names against the taken places in order.
+func New(cfg Config, taken []Taken, opts ...Option) (*Generator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n, err := cfg.normalizer()
+	if err != nil {
+		return nil, err
+	}
+	g := &Generator{
+		cfg:      cfg,
+		norm:     n,
+		forbid:   newForbidden(n, cfg.Forbidden, cfg.ForbiddenSubstrings),
+		taken:    taken,
+		now:      time.Now,
+		reserved: make(map[string]Holding),
+		byToken:  make(map[string][]string),
+	}
+	for _, p := range cfg.Patterns {
+		g.patterns = append(g.patterns, MustParsePattern(p))
+	}
+	if cfg.SuffixBase != "" {
+		p := MustParsePattern(cfg.SuffixBase)
+		g.suffix = &p
+	}
+	for _, o := range opts {
+		o(g)
+	}
+	return g, nil
+}
+
+// Parts returns the name as the patterns read it, after the configured
+// normalisation, surname rule and vowel removal.
+func (g *Generator) Parts(n Name) (Parts, error) {
+	p, err := g.norm.parts(n, g.cfg.Surname)
+	if err != nil {
+		return Parts{}, err
+	}
+	if g.cfg.RemoveVowels {
+		for i := range p.Middle {
+			p.Middle[i] = removeVowels(p.Middle[i])
+		}
+		p.Last = removeVowels(p.Last)
+	}
+	return p, nil
+}
+
+func removeVowels(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("aeiou", r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Generate returns a username and, where domains are configured, a UPN and
+// an e-mail address for the request, all free in every taken place and
+// reserved for the caller. Create the account, then call Release with the
+// token (or let the reservation expire); if the directory says the name
+// already exists after all, use Create, which moves on to the next
+// candidate.
+func (g *Generator) Generate(ctx context.Context, req Request) (Result, error) {
+	res := Result{Token: newToken()}
+	ok := false
+	defer func() {
+		if !ok {
+			g.Release(res.Token)
+		}
+	}()
+	parts, err := g.Parts(req.Name)
+	fallback := false
+	if err != nil {
+		if !errors.Is(err, ErrNoLatinLetters) || g.cfg.Fallback == "" {
+			return Result{}, err
+		}
+		fallback = true
+	}
+	tried := 0
+	try := func(what, cand string) (bool, error) {
+		tried++
+		reason, err := g.claim(ctx, cand, req.Person, res.Token, what == "username")
+		if err != nil {
+			return false, err
+		}
+		if reason != "" {
+			if req.Explain {
+				res.Rejected = append(res.Rejected, Rejection{For: what, Candidate: cand, Reason: reason})
+			}
+			return false, nil
+		}
+		return true, nil
+	}
+	for cand := range g.usernameCandidates(parts, fallback) {
+		got, err := try("username", cand)
+		if err != nil {
+			return Result{}, err
+		}
+		if got {
+			res.Username = cand
+			break
+		}
+	}
+	if res.Username == "" {
+		return Result{}, &ExhaustedError{What: "username", Tried: tried, Rejected: res.Rejected}
+	}
+	if g.cfg.UPNDomain != "" {
+		local, err := g.pick(ctx, "UPN", []string{g.cfg.UPNTemplate}, parts, res.Username, try)
+		if err != nil {
+			return Result{}, err
+		}
+		res.UPN = local + "@" + strings.ToLower(g.cfg.UPNDomain)
+	}
+	if g.cfg.MailDomain != "" {
+		local, err := g.pick(ctx, "e-mail", g.cfg.MailTemplates, parts, res.Username, try)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Mail = local + "@" + strings.ToLower(g.cfg.MailDomain)
+	}
+	ok = true
+	return res, nil
+}
+
+// pick returns the first free local part the templates give, then the
+// first template numbered from 2.
+func (g *Generator) pick(ctx context.Context, what string, templates []string, parts Parts, username string, try func(string, string) (bool, error)) (string, error) {
+	var first string
+	n := 0
+	check := func(local string) (bool, error) {
+		n++
+		if !validLocalPart(local) {
+			return false, nil
+		}
+		return try(what, local)
+	}
+	for _, t := range templates {
+		local, ok := expand(t, parts, username)
+		if !ok {
+			continue
+		}
+		if first == "" {
+			first = local
+		}
+		if got, err := check(local); err != nil || got {
+			return local, err
+		}
+	}
+	if first == "" {
+		// No template fits the name (no surname, say): use the username.
+		first = username
+		if got, err := check(first); err != nil || got {
+			return first, err
+		}
+	}
+	for i := 2; i <= g.cfg.SuffixMax; i++ {
+		local := first + strconv.Itoa(i)
+		if got, err := check(local); err != nil || got {
+			return local, err
+		}
+	}
+	return "", &ExhaustedError{What: what, Tried: n}
+}
+
+// usernameCandidates yields the username candidates in order: each
+// pattern with all its digits, then the suffix base numbered, then (for a
+// name without Latin letters) the fallback numbered.
+func (g *Generator) usernameCandidates(parts Parts, fallback bool) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		if fallback {
+			for i := 2; i <= g.cfg.SuffixMax; i++ {
+				if !yield(g.cfg.Fallback + strconv.Itoa(i)) {
+					return
+				}
+			}
+			return
+		}
+		for _, p := range g.patterns {
+			for _, c := range p.candidates(parts) {
+				if !yield(c) {
+					return
+				}
+			}
+		}
+		if g.suffix != nil {
+			base, ok := g.suffix.core(parts)
+			if !ok {
+				return
+			}
+			if !yield(base) {
+				return
+			}
+			for i := 2; i <= g.cfg.SuffixMax; i++ {
+				if !yield(base + strconv.Itoa(i)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// claim checks a candidate and, if it is free, reserves it for token in
+// the same step. It returns why the candidate cannot be used, or "" when
+// it is now reserved.
+func (g *Generator) claim(ctx context.Context, cand, person, token string, isUsername bool) (string, error) {
+	if isUsername {
+		switch {
+		case len(cand) < g.cfg.MinLength:
+			return fmt.Sprintf("shorter than %d characters", g.cfg.MinLength), nil
+		case len(cand) > g.cfg.MaxLength:
+			return fmt.Sprintf("longer than %d characters", g.cfg.MaxLength), nil
+		}
+	}
+	core := strings.NewReplacer(".", "", "-", "", "_", "").Replace(cand)
+	if why := g.forbid.check(core); why != "" {
+		return why, nil
+	}
+	now := g.now()
+	for _, t := range g.taken {
+		hs, err := t.Holdings(ctx, cand)
+		if err != nil {
+			return "", fmt.Errorf("username: looking up a candidate: %w", err)
+		}
+		for _, h := range hs {
+			if b, why := g.cfg.blocks(h, person, token, now); b {
+				return why, nil
+			}
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if h, ok := g.reserved[cand]; ok {
+		if b, why := g.cfg.blocks(h, person, token, now); b {
+			return why, nil
+		}
+	}
+	g.reserved[cand] = Holding{Where: InReservation, Holder: token, Person: person, Expires: now.Add(g.cfg.ReservationTTL)}
+	g.byToken[token] = append(g.byToken[token], cand)
+	return "", nil
+}
+
+// Release ends the reservation of a result's names: call it once the
+// account exists in the directory (and so in the index), or when it will
+// not be created.
+func (g *Generator) Release(token string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, n := range g.byToken[token] {
+		if g.reserved[n].Holder == token {
+			delete(g.reserved, n)
+		}
+	}
+	delete(g.byToken, token)
+}
+
+// Holdings reports the generator's live reservations as claims, so one
+// generator's reservations can be a Taken place of another's.
+func (g *Generator) Holdings(_ context.Context, name string) ([]Holding, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if h, ok := g.reserved[strings.ToLower(name)]; ok && g.now().Before(h.Expires) {
+		return []Holding{h}, nil
+	}
+	return nil, nil
+}
+
+// Create generates names and calls create with them; if create fails
+// because a name already exists (the directory is the final arbiter: a
+// name taken a moment ago, or somewhere the index does not see), the
+// names are blocked for the rest of the reservation time and the next
+// candidates are tried, up to attempts times. isTaken tells "already
+// exists" apart from other errors (for connectors.Directory:
+// errors.Is(err, connectors.AlreadyExists)). The reservation is released
+// when Create returns.
+func (g *Generator) Create(ctx context.Context, req Request, attempts int, isTaken func(error) bool, create func(context.Context, Result) error) (Result, error) {
+	var blocked []string
+	defer func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		for _, n := range blocked {
+			delete(g.reserved, n)
+		}
+	}()
+	for range max(attempts, 1) {
+		res, err := g.Generate(ctx, req)
+		if err != nil {
+			return Result{}, err
+		}
+		err = create(ctx, res)
+		if err == nil || !isTaken(err) {
+			g.Release(res.Token)
+			return res, err
+		}
+		// Keep the names out of reach under a token no one holds.
+		g.mu.Lock()
+		for _, n := range g.byToken[res.Token] {
+			h := g.reserved[n]
+			h.Holder = "taken:" + res.Token
+			g.reserved[n] = h
+			blocked = append(blocked, n)
+		}
+		delete(g.byToken, res.Token)
+		g.mu.Unlock()
+	}
+	return Result{}, fmt.Errorf("username: the directory refused %d generated names as taken: %w", max(attempts, 1), ErrExhausted)
+}
+
+func newToken() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,133 @@
+package username
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Where says where a name is taken.
+type Where uint8
+
+// The places a name can be taken.
+const (
+	// InSAMAccountName: an account's sAMAccountName.
+	InSAMAccountName Where = iota + 1
+	// InUPN: the part of an account's userPrincipalName before the @.
+	InUPN
+	// InMail: the local part of an account's mail.
+	InMail
+	// InProxyAddresses: the local part of an smtp: entry of an account's
+	// proxyAddresses.
+	InProxyAddresses
+	// InHistory: a username an account had before (a deleted account, a
+	// renamed one), from the org model or a history file.
+	InHistory
+	// InReservation: reserved by a generation in progress.
+	InReservation
+	// InList: a name listed as taken by the operator (a file).
+	InList
+)
+
+var whereNames = [...]string{InSAMAccountName: "sAMAccountName", InUPN: "userPrincipalName", InMail: "mail", InProxyAddresses: "proxyAddresses", InHistory: "history", InReservation: "reservation", InList: "taken list"}
+
+// String names the place.
+func (w Where) String() string {
+	if w >= InSAMAccountName && w <= InList {
+		return whereNames[w]
+	}
+	return fmt.Sprintf("Where(%d)", uint8(w))
+}
+
+// Holding is one claim on a name.
+type Holding struct {
+	// Where is where the name is taken.
+	Where Where
+	// Holder identifies who holds it: an account's objectGUID or DN, a
+	// person's id, a reservation's token.
+	Holder string
+	// Person is the person the holder belongs to, if known; the reuse
+	// policy lets a person have their own old name back.
+	Person string
+	// Released is when a historical holding let go of the name (the
+	// account was deleted); zero for a name held now.
+	Released time.Time
+	// Expires is when a reservation ends; zero for other holdings.
+	Expires time.Time
+}
+
+// Taken is a place where names can be taken. Implementations are the
+// in-memory Index (loaded from a directory and kept current), the org
+// model's account history, and a per-candidate directory search; a host can
+// add its own. Names are compared lower-case.
+type Taken interface {
+	// Holdings returns the claims on name (lower-case). No claim means
+	// the name is free here.
+	Holdings(ctx context.Context, name string) ([]Holding, error)
+}
+
+// ReusePolicy says when a name that was held before, and is not held now,
+// may be given out again.
+type ReusePolicy uint8
+
+const (
+	// ReuseNever never gives a name out twice.
+	ReuseNever ReusePolicy = iota
+	// ReuseSamePerson gives a name back only to the person who had it: a
+	// returning employee gets their old username.
+	ReuseSamePerson
+	// ReuseAfterQuarantine gives a name out again once the quarantine has
+	// passed since it was released (and to its old owner at once).
+	ReuseAfterQuarantine
+)
+
+// String names the policy.
+func (p ReusePolicy) String() string {
+	switch p {
+	case ReuseNever:
+		return "never"
+	case ReuseSamePerson:
+		return "same-person"
+	case ReuseAfterQuarantine:
+		return "after-quarantine"
+	}
+	return fmt.Sprintf("ReusePolicy(%d)", uint8(p))
+}
+
+// blocks reports whether holding h keeps the name from person at now, and
+// why.
+func (c *Config) blocks(h Holding, person, token string, now time.Time) (bool, string) {
+	switch {
+	case h.Where == InReservation:
+		if h.Holder == token || !now.Before(h.Expires) {
+			return false, ""
+		}
+		return true, "reserved by another generation until " + h.Expires.UTC().Format(time.RFC3339)
+	case h.Released.IsZero():
+		return true, "taken in " + h.Where.String() + holderText(h)
+	}
+	same := person != "" && h.Person == person
+	switch c.Reuse {
+	case ReuseSamePerson:
+		if same {
+			return false, ""
+		}
+		return true, "held before by another person (" + h.Where.String() + "); reuse only by the same person"
+	case ReuseAfterQuarantine:
+		if same {
+			return false, ""
+		}
+		if until := h.Released.Add(c.Quarantine); now.Before(until) {
+			return true, "in quarantine until " + until.UTC().Format("2006-01-02")
+		}
+		return false, ""
+	}
+	return true, "held before (" + h.Where.String() + "); names are never reused"
+}
+
+func holderText(h Holding) string {
+	if h.Holder == "" {
+		return ""
+	}
+	return " by " + clip(h.Holder)
+}

@@ -175,3 +175,18 @@ func TestAccountsAndAddresses(t *testing.T) {
 	assert.Len(t, g.Associations(f.b), 1)
 	assert.Len(t, g.Associations(f.emma), 1)
 }
+
+func TestAllScansOneKind(t *testing.T) {
+	f := newFixture(t)
+	n := 0
+	for o := range f.m.Latest().All(om.KindUnit) {
+		assert.Equal(t, om.KindUnit, o.Kind)
+		n++
+	}
+	assert.Equal(t, 5, n)
+	n = 0
+	for range f.m.AsOf(0).All(om.KindUnit) {
+		n++
+	}
+	assert.Zero(t, n, "nothing was known before the first registration")
+}

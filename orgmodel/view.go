@@ -1,6 +1,7 @@
 package orgmodel
 
 import (
+	"iter"
 	"time"
 
 	"github.com/google/uuid"
@@ -106,3 +107,24 @@ func (v View) At(d timeline.Date) Graph {
 // Today returns the org graph on the day instant now falls on in the
 // model's zone.
 func (v View) Today(now time.Time) Graph { return v.At(v.m.opts.Zone.Date(now)) }
+
+// All yields every object of kind k the view knows, in no particular
+// order. It is a scan of the whole model, for bulk work such as loading an
+// index of every username ever held; queries should use a Graph.
+func (v View) All(k Kind) iter.Seq[Object] {
+	return func(yield func(Object) bool) {
+		v.m.mu.RLock()
+		var objs []*Object
+		for _, r := range v.m.records {
+			if o := r.at(v.reg); o != nil && o.Kind == k {
+				objs = append(objs, o)
+			}
+		}
+		v.m.mu.RUnlock()
+		for _, o := range objs {
+			if !yield(*o) {
+				return
+			}
+		}
+	}
+}

@@ -1,6 +1,6 @@
 package username
 
-import "strings"
+import "bytes"
 
 // reservedNames are the device names Windows refuses as file and account
 // names. They are always forbidden, whatever the configuration says.
@@ -16,7 +16,7 @@ var reservedNames = func() map[string]bool {
 // forbidden holds the normalised forbidden words.
 type forbidden struct {
 	exact      map[string]bool
-	substrings []string
+	substrings [][]byte
 }
 
 // newForbidden normalises the configured words with n, so "Ærø" forbids
@@ -31,7 +31,7 @@ func newForbidden(n *Normalizer, exact, substrings []string) forbidden {
 	}
 	for _, w := range substrings {
 		if s, _ := n.Part(w); s != "" {
-			f.substrings = append(f.substrings, s)
+			f.substrings = append(f.substrings, []byte(s))
 		}
 	}
 	return f
@@ -41,16 +41,16 @@ func newForbidden(n *Normalizer, exact, substrings []string) forbidden {
 // An exact word also forbids itself with digits after it, as OS2mo does
 // ("dick" forbids "dick2"); a substring word forbids every candidate that
 // contains it.
-func (f forbidden) check(candidate string) string {
-	core := strings.TrimRight(candidate, "0123456789")
+func (f forbidden) check(candidate []byte) string {
+	core := bytes.TrimRight(candidate, "0123456789")
 	switch {
-	case reservedNames[candidate]:
+	case reservedNames[string(candidate)]:
 		return "a name Windows reserves"
-	case f.exact[candidate] || f.exact[core]:
+	case f.exact[string(candidate)] || f.exact[string(core)]:
 		return "a forbidden name"
 	}
 	for _, w := range f.substrings {
-		if strings.Contains(candidate, w) {
+		if bytes.Contains(candidate, w) {
 			return "contains a forbidden word"
 		}
 	}

@@ -29,7 +29,14 @@ type ExhaustedError struct {
 
 // Error describes the failure.
 func (e *ExhaustedError) Error() string {
-	return fmt.Sprintf("%v: no %s among %d candidates; add patterns, a suffix base or a fallback", ErrExhausted, e.What, e.Tried)
+	advice := "add patterns, a suffix base or a fallback"
+	switch {
+	case e.What != "username":
+		advice = "add templates or raise suffix_max"
+	case e.Tried == 0:
+		advice = "no pattern fits this name (a part it needs is missing or too short); add patterns or a suffix base"
+	}
+	return fmt.Sprintf("%v: no %s among %d candidates; %s", ErrExhausted, e.What, e.Tried, advice)
 }
 
 // Unwrap returns ErrExhausted.
@@ -49,26 +56,26 @@ type Request struct {
 // Rejection is one candidate that was not used, and why.
 type Rejection struct {
 	// For is "username", "UPN" or "e-mail".
-	For string
+	For string `json:"for"`
 	// Candidate is the rejected name.
-	Candidate string
+	Candidate string `json:"candidate"`
 	// Reason says why, e.g. "taken in mail by <guid>".
-	Reason string
+	Reason string `json:"reason"`
 }
 
 // Result is a generated set of names, reserved for the caller until
 // Config.ReservationTTL has passed or Release is called.
 type Result struct {
 	// Username is the sAMAccountName.
-	Username string
+	Username string `json:"username"`
 	// UPN is the userPrincipalName, if a UPN domain is configured.
-	UPN string
+	UPN string `json:"upn,omitempty"`
 	// Mail is the e-mail address, if a mail domain is configured.
-	Mail string
+	Mail string `json:"mail,omitempty"`
 	// Token identifies the reservation of the names.
-	Token string
+	Token string `json:"-"`
 	// Rejected are the candidates passed over, with Request.Explain.
-	Rejected []Rejection
+	Rejected []Rejection `json:"rejected,omitempty"`
 }
 
 // Generator makes usernames, UPNs and e-mail addresses by a Config, unique
@@ -177,44 +184,43 @@ func (g *Generator) Generate(ctx context.Context, req Request) (Result, error) {
 		fallback = true
 	}
 	tried := 0
-	try := func(what, cand string) (bool, error) {
+	now := g.now()
+	// try checks a candidate; the bytes are only made a string when the
+	// candidate is taken or explained, so rejecting one costs no
+	// allocation.
+	try := func(what string, cand []byte) (string, error) {
 		tried++
-		reason, err := g.claim(ctx, cand, req.Person, res.Token, what == "username")
-		if err != nil {
-			return false, err
+		got, reason, err := g.claim(ctx, cand, req.Person, res.Token, what == "username", req.Explain, now)
+		if err != nil || got != "" {
+			return got, err
 		}
-		if reason != "" {
-			if req.Explain {
-				res.Rejected = append(res.Rejected, Rejection{For: what, Candidate: cand, Reason: reason})
-			}
-			return false, nil
+		if req.Explain {
+			res.Rejected = append(res.Rejected, Rejection{For: what, Candidate: string(cand), Reason: reason})
 		}
-		return true, nil
+		return "", nil
 	}
-	for cand := range g.usernameCandidates(parts, fallback) {
-		got, err := try("username", cand)
-		if err != nil {
-			return Result{}, err
-		}
-		if got {
-			res.Username = cand
-			break
-		}
+	var tryErr error
+	g.eachUsernameCandidate(parts, fallback, func(cand []byte) bool {
+		res.Username, tryErr = try("username", cand)
+		return tryErr == nil && res.Username == ""
+	})
+	if tryErr != nil {
+		return Result{}, tryErr
 	}
 	if res.Username == "" {
 		return Result{}, &ExhaustedError{What: "username", Tried: tried, Rejected: res.Rejected}
 	}
 	if g.cfg.UPNDomain != "" {
-		local, err := g.pick(ctx, "UPN", []string{g.cfg.UPNTemplate}, parts, res.Username, try)
+		local, err := g.pick("UPN", []string{g.cfg.UPNTemplate}, parts, res.Username, try)
 		if err != nil {
-			return Result{}, err
+			return Result{}, withRejected(err, res.Rejected)
 		}
 		res.UPN = local + "@" + strings.ToLower(g.cfg.UPNDomain)
 	}
 	if g.cfg.MailDomain != "" {
-		local, err := g.pick(ctx, "e-mail", g.cfg.MailTemplates, parts, res.Username, try)
+		local, err := g.pick("e-mail", g.cfg.MailTemplates, parts, res.Username, try)
 		if err != nil {
-			return Result{}, err
+			return Result{}, withRejected(err, res.Rejected)
 		}
 		res.Mail = local + "@" + strings.ToLower(g.cfg.MailDomain)
 	}
@@ -222,15 +228,25 @@ func (g *Generator) Generate(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
+// withRejected attaches the explanation gathered so far to an
+// ExhaustedError, so a failed UPN or e-mail explains itself too.
+func withRejected(err error, rejected []Rejection) error {
+	var ee *ExhaustedError
+	if errors.As(err, &ee) {
+		ee.Rejected = rejected
+	}
+	return err
+}
+
 // pick returns the first free local part the templates give, then the
 // first template numbered from 2.
-func (g *Generator) pick(ctx context.Context, what string, templates []string, parts Parts, username string, try func(string, string) (bool, error)) (string, error) {
+func (g *Generator) pick(what string, templates []string, parts Parts, username string, try func(string, []byte) (string, error)) (string, error) {
 	var first string
 	n := 0
-	check := func(local string) (bool, error) {
+	check := func(local []byte) (string, error) {
 		n++
 		if !validLocalPart(local) {
-			return false, nil
+			return "", nil
 		}
 		return try(what, local)
 	}
@@ -242,101 +258,111 @@ func (g *Generator) pick(ctx context.Context, what string, templates []string, p
 		if first == "" {
 			first = local
 		}
-		if got, err := check(local); err != nil || got {
-			return local, err
+		if got, err := check([]byte(local)); err != nil || got != "" {
+			return got, err
 		}
 	}
 	if first == "" {
 		// No template fits the name (no surname, say): use the username.
 		first = username
-		if got, err := check(first); err != nil || got {
-			return first, err
+		if got, err := check([]byte(first)); err != nil || got != "" {
+			return got, err
 		}
 	}
+	buf := make([]byte, 0, len(first)+4)
 	for i := 2; i <= g.cfg.SuffixMax; i++ {
-		local := first + strconv.Itoa(i)
-		if got, err := check(local); err != nil || got {
-			return local, err
+		buf = strconv.AppendInt(append(buf[:0], first...), int64(i), 10)
+		if got, err := check(buf); err != nil || got != "" {
+			return got, err
 		}
 	}
 	return "", &ExhaustedError{What: what, Tried: n}
 }
 
-// usernameCandidates yields the username candidates in order: each
-// pattern with all its digits, then the suffix base numbered, then (for a
-// name without Latin letters) the fallback numbered.
-func (g *Generator) usernameCandidates(parts Parts, fallback bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		if fallback {
-			for i := 2; i <= g.cfg.SuffixMax; i++ {
-				if !yield(g.cfg.Fallback + strconv.Itoa(i)) {
-					return
-				}
+// eachUsernameCandidate calls yield with the username candidates in order
+// until it returns false: each pattern with all its digits, then the
+// suffix base numbered, then (for a name without Latin letters) the
+// fallback numbered. The slice is reused between calls.
+func (g *Generator) eachUsernameCandidate(parts Parts, fallback bool, yield func([]byte) bool) {
+	buf := make([]byte, 0, 32)
+	if fallback {
+		for i := 2; i <= g.cfg.SuffixMax; i++ {
+			if !yield(strconv.AppendInt(append(buf[:0], g.cfg.Fallback...), int64(i), 10)) {
+				return
 			}
+		}
+		return
+	}
+	for _, p := range g.patterns {
+		if !p.eachCandidate(buf, parts, yield) {
 			return
 		}
-		for _, p := range g.patterns {
-			for _, c := range p.candidates(parts) {
-				if !yield(c) {
-					return
-				}
-			}
-		}
-		if g.suffix != nil {
-			base, ok := g.suffix.core(parts)
-			if !ok {
-				return
-			}
-			if !yield(base) {
-				return
-			}
-			for i := 2; i <= g.cfg.SuffixMax; i++ {
-				if !yield(base + strconv.Itoa(i)) {
-					return
-				}
-			}
+	}
+	if g.suffix == nil {
+		return
+	}
+	base, ok := g.suffix.appendCore(buf[:0], parts)
+	if !ok || !yield(base) {
+		return
+	}
+	n := len(base)
+	for i := 2; i <= g.cfg.SuffixMax; i++ {
+		if !yield(strconv.AppendInt(base[:n], int64(i), 10)) {
+			return
 		}
 	}
 }
 
 // claim checks a candidate and, if it is free, reserves it for token in
-// the same step. It returns why the candidate cannot be used, or "" when
-// it is now reserved.
-func (g *Generator) claim(ctx context.Context, cand, person, token string, isUsername bool) (string, error) {
+// the same step and returns it as a string. Otherwise it returns why the
+// candidate cannot be used; reasons are only worked out when explain is
+// set, so the common path does not allocate.
+func (g *Generator) claim(ctx context.Context, cand []byte, person, token string, isUsername, explain bool, now time.Time) (got, reason string, err error) {
 	if isUsername {
 		switch {
-		case len(cand) < g.cfg.MinLength:
-			return fmt.Sprintf("shorter than %d characters", g.cfg.MinLength), nil
-		case len(cand) > g.cfg.MaxLength:
-			return fmt.Sprintf("longer than %d characters", g.cfg.MaxLength), nil
+		case len(cand) < g.cfg.MinLength && explain:
+			return "", fmt.Sprintf("shorter than %d characters", g.cfg.MinLength), nil
+		case len(cand) > g.cfg.MaxLength && explain:
+			return "", fmt.Sprintf("longer than %d characters", g.cfg.MaxLength), nil
+		case len(cand) < g.cfg.MinLength || len(cand) > g.cfg.MaxLength:
+			return "", "out of bounds", nil
 		}
 	}
-	core := strings.NewReplacer(".", "", "-", "", "_", "").Replace(cand)
-	if why := g.forbid.check(core); why != "" {
-		return why, nil
+	var scratch [64]byte
+	if why := g.forbid.check(lettersAndDigits(scratch[:0], cand)); why != "" {
+		return "", why, nil
 	}
-	now := g.now()
 	for _, t := range g.taken {
-		hs, err := t.Holdings(ctx, cand)
-		if err != nil {
-			return "", fmt.Errorf("username: looking up a candidate: %w", err)
+		var hs []Holding
+		if v, ok := t.(holdingsViewer); ok {
+			hs = v.holdingsOf(cand)
+		} else if hs, err = t.Holdings(ctx, string(cand)); err != nil {
+			return "", "", fmt.Errorf("username: looking up a candidate: %w", err)
 		}
 		for _, h := range hs {
-			if b, why := g.cfg.blocks(h, person, token, now); b {
-				return why, nil
+			if g.cfg.blocks(h, person, token, now) {
+				return "", g.why(h, explain), nil
 			}
 		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if h, ok := g.reserved[cand]; ok {
-		if b, why := g.cfg.blocks(h, person, token, now); b {
-			return why, nil
-		}
+	if h, ok := g.reserved[string(cand)]; ok && g.cfg.blocks(h, person, token, now) {
+		return "", g.why(h, explain), nil
 	}
-	g.reserved[cand] = Holding{Where: InReservation, Holder: token, Person: person, Expires: now.Add(g.cfg.ReservationTTL)}
-	g.byToken[token] = append(g.byToken[token], cand)
-	return "", nil
+	got = string(cand)
+	g.reserved[got] = Holding{Where: InReservation, Holder: token, Person: person, Expires: now.Add(g.cfg.ReservationTTL)}
+	g.byToken[token] = append(g.byToken[token], got)
+	return got, "", nil
+}
+
+// why returns the reason a holding blocks, or a short constant when no
+// explanation was asked for.
+func (g *Generator) why(h Holding, explain bool) string {
+	if !explain {
+		return "taken"
+	}
+	return g.cfg.reason(h)
 }
 
 // Release ends the reservation of a result's names: call it once the
@@ -356,9 +382,10 @@ func (g *Generator) Release(token string) {
 // Holdings reports the generator's live reservations as claims, so one
 // generator's reservations can be a Taken place of another's.
 func (g *Generator) Holdings(_ context.Context, name string) ([]Holding, error) {
+	now := g.now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if h, ok := g.reserved[strings.ToLower(name)]; ok && g.now().Before(h.Expires) {
+	if h, ok := g.reserved[strings.ToLower(name)]; ok && now.Before(h.Expires) {
 		return []Holding{h}, nil
 	}
 	return nil, nil
@@ -409,4 +436,23 @@ func newToken() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// lettersAndDigits drops the separators of an e-mail local part, so
+// forbidden words are found across them ("lo.rt"). A username has none and
+// is returned as it is.
+func lettersAndDigits(b, s []byte) []byte {
+	sep := false
+	for _, c := range s {
+		sep = sep || c == '.' || c == '-' || c == '_'
+	}
+	if !sep {
+		return s
+	}
+	for _, c := range s {
+		if c != '.' && c != '-' && c != '_' {
+			b = append(b, c)
+		}
+	}
+	return b
 }

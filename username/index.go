@@ -39,8 +39,10 @@ func (x *Index) Remove(holder string, where Where, name string) {
 	name = strings.ToLower(name)
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	// A new slice, never the old one compacted: holdingsOf hands out the
+	// old one to readers without copying.
 	hs := x.names[name]
-	out := hs[:0]
+	var out []Holding
 	for _, h := range hs {
 		if !(h.Holder == holder && h.Where == where) {
 			out = append(out, h)
@@ -69,4 +71,13 @@ func (x *Index) Holdings(_ context.Context, name string) ([]Holding, error) {
 		return nil, nil
 	}
 	return append([]Holding(nil), hs...), nil
+}
+
+// holdingsOf returns the claims on name without copying them. The slice
+// must not be changed; Add only appends past its end and Remove makes a
+// new one, so it stays valid after the lock is released.
+func (x *Index) holdingsOf(name []byte) []Holding {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.names[string(name)]
 }

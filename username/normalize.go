@@ -8,8 +8,6 @@ import (
 	"unicode"
 
 	"golang.org/x/text/cases"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -63,6 +61,9 @@ func (e *NameError) Unwrap() error { return e.Err }
 // A Normalizer is immutable and safe for concurrent use.
 type Normalizer struct {
 	repl *strings.Replacer
+	// asciiKeys reports whether a replacement key is plain ASCII; if none
+	// is, an ASCII name needs no replacing at all.
+	asciiKeys bool
 }
 
 // NewNormalizer returns a Normalizer with the replacements: nil means
@@ -95,25 +96,41 @@ func NewNormalizer(replacements map[string]string) (*Normalizer, error) {
 	for _, k := range keys {
 		pairs = append(pairs, k, fold(folded[k]))
 	}
-	return &Normalizer{repl: strings.NewReplacer(pairs...)}, nil
+	n := &Normalizer{repl: strings.NewReplacer(pairs...)}
+	for _, k := range keys {
+		n.asciiKeys = n.asciiKeys || isASCII(k)
+	}
+	return n, nil
 }
 
-// fold returns s in NFC, case-folded.
+// fold returns s in NFC, case-folded. ASCII needs neither step but
+// lower-casing, which is most names' fast path.
 func fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
 	return cases.Fold().String(norm.NFC.String(s))
 }
 
-// stripMarks removes combining marks after canonical decomposition.
-var stripMarks = runes.Remove(runes.In(unicode.Mn))
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // Part normalises one name part. It reports whether the part had letters
 // at all (so a caller can tell "no Latin letters" from "empty").
 func (n *Normalizer) Part(s string) (out string, hadLetters bool) {
-	s = n.repl.Replace(fold(s))
-	t := transform.Chain(norm.NFD, stripMarks, norm.NFC)
-	s, _, err := transform.String(t, s)
-	if err != nil {
-		s = ""
+	if s = fold(s); n.asciiKeys || !isASCII(s) {
+		s = n.repl.Replace(s)
+	}
+	// Decompose, so accents become marks of their own that the loop
+	// below drops with everything else that is not a-z.
+	if !isASCII(s) {
+		s = norm.NFD.String(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))

@@ -3,6 +3,7 @@ package username
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pattern is one OS2mo username combination, such as "FFLL" or "F1LX".
@@ -78,15 +79,15 @@ func (p Pattern) String() string { return p.src }
 // HasDigit reports whether the pattern has an X.
 func (p Pattern) HasDigit() bool { return strings.IndexByte(p.src, 'X') >= 0 }
 
-// core builds the pattern's letters from the parts with X left as 'X', and
-// reports false if the person lacks a part or a part is too short.
-func (p Pattern) core(parts Parts) (string, bool) {
-	b := make([]byte, 0, len(p.slots))
+// appendCore appends the pattern's letters from the parts to dst, with X
+// left as 'X', and reports false if the person lacks a part or a part is
+// too short.
+func (p Pattern) appendCore(dst []byte, parts Parts) ([]byte, bool) {
 	for _, s := range p.slots {
 		var src string
 		switch {
 		case s.part == partDigit:
-			b = append(b, 'X')
+			dst = append(dst, 'X')
 			continue
 		case s.part == partFirst:
 			src = parts.First
@@ -94,38 +95,51 @@ func (p Pattern) core(parts Parts) (string, bool) {
 			src = parts.Last
 		default:
 			if s.part > len(parts.Middle) {
-				return "", false
+				return dst, false
 			}
 			src = parts.Middle[s.part-1]
 		}
 		if s.index >= len(src) {
-			return "", false
+			return dst, false
 		}
-		b = append(b, src[s.index])
+		dst = append(dst, src[s.index])
 	}
-	return string(b), true
+	return dst, true
 }
 
-// candidates returns the pattern's candidates for the parts, in order: the
-// core alone if it has no X, else the core with every X as 2, then 3, …, 9.
-func (p Pattern) candidates(parts Parts) []string {
-	core, ok := p.core(parts)
+// eachCandidate calls yield with the pattern's candidates for the parts,
+// in order: the core alone if it has no X, else the core with every X as
+// 2, then 3, …, 9. The slice yield gets is reused; it stops early when
+// yield returns false, and reports whether it did.
+func (p Pattern) eachCandidate(buf []byte, parts Parts, yield func([]byte) bool) bool {
+	core, ok := p.appendCore(buf[:0], parts)
 	if !ok {
-		return nil
+		return true
 	}
 	if !p.HasDigit() {
-		return []string{core}
+		return yield(core)
 	}
-	out := make([]string, 0, 8)
 	for d := byte('2'); d <= '9'; d++ {
-		out = append(out, strings.ReplaceAll(core, "X", string(d)))
+		for i, s := range p.slots {
+			if s.part == partDigit {
+				core[i] = d
+			}
+		}
+		if !yield(core) {
+			return false
+		}
 	}
-	return out
+	return true
 }
 
+// clip shortens s for a message, at a character boundary.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
+	if len(s) <= 60 {
+		return s
 	}
-	return s
+	cut := 60
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -56,6 +56,12 @@ type Holding struct {
 	Expires time.Time
 }
 
+// holdingsViewer is the fast path of a Taken place that can hand out its
+// claims on a name without copying them. Index implements it.
+type holdingsViewer interface {
+	holdingsOf(name []byte) []Holding
+}
+
 // Taken is a place where names can be taken. Implementations are the
 // in-memory Index (loaded from a directory and kept current), the org
 // model's account history, and a per-candidate directory search; a host can
@@ -94,35 +100,41 @@ func (p ReusePolicy) String() string {
 	return fmt.Sprintf("ReusePolicy(%d)", uint8(p))
 }
 
-// blocks reports whether holding h keeps the name from person at now, and
-// why.
-func (c *Config) blocks(h Holding, person, token string, now time.Time) (bool, string) {
+// blocks reports whether holding h keeps the name from person at now. It
+// is on the hot path of generation and does not allocate; reason says why
+// when an explanation is wanted.
+func (c *Config) blocks(h Holding, person, token string, now time.Time) bool {
 	switch {
 	case h.Where == InReservation:
-		if h.Holder == token || !now.Before(h.Expires) {
-			return false, ""
-		}
-		return true, "reserved by another generation until " + h.Expires.UTC().Format(time.RFC3339)
+		return h.Holder != token && now.Before(h.Expires)
 	case h.Released.IsZero():
-		return true, "taken in " + h.Where.String() + holderText(h)
+		return true
 	}
-	same := person != "" && h.Person == person
+	if person != "" && h.Person == person && c.Reuse != ReuseNever {
+		return false
+	}
 	switch c.Reuse {
 	case ReuseSamePerson:
-		if same {
-			return false, ""
-		}
-		return true, "held before by another person (" + h.Where.String() + "); reuse only by the same person"
+		return true
 	case ReuseAfterQuarantine:
-		if same {
-			return false, ""
-		}
-		if until := h.Released.Add(c.Quarantine); now.Before(until) {
-			return true, "in quarantine until " + until.UTC().Format("2006-01-02")
-		}
-		return false, ""
+		return now.Before(h.Released.Add(c.Quarantine))
 	}
-	return true, "held before (" + h.Where.String() + "); names are never reused"
+	return true
+}
+
+// reason says why a blocking holding blocks.
+func (c *Config) reason(h Holding) string {
+	switch {
+	case h.Where == InReservation:
+		return "reserved by another generation until " + h.Expires.UTC().Format(time.RFC3339)
+	case h.Released.IsZero():
+		return "taken in " + h.Where.String() + holderText(h)
+	case c.Reuse == ReuseSamePerson:
+		return "held before by another person (" + h.Where.String() + "); reuse only by the same person"
+	case c.Reuse == ReuseAfterQuarantine:
+		return "in quarantine until " + h.Released.Add(c.Quarantine).UTC().Format("2006-01-02")
+	}
+	return "held before (" + h.Where.String() + "); names are never reused"
 }
 
 func holderText(h Holding) string {

@@ -1,6 +1,7 @@
 package username
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -30,28 +31,57 @@ func checkTemplate(t string) error {
 // false if a placeholder's part is empty, so "{first}.{last}" is skipped
 // for a person without a surname.
 func expand(t string, p Parts, username string) (string, bool) {
-	var middle, m strings.Builder
-	for _, s := range p.Middle {
-		middle.WriteString(s)
-		if s != "" {
-			m.WriteByte(s[0])
-		}
+	if !strings.Contains(t, "{") {
+		return t, true
 	}
-	vals := map[string]string{
-		"{first}": p.First, "{f}": initial(p.First), "{middle}": middle.String(), "{m}": m.String(),
-		"{last}": p.Last, "{l}": initial(p.Last), "{username}": username,
-	}
-	out := t
-	for _, ph := range placeholders {
-		if !strings.Contains(out, ph) {
-			continue
+	var b strings.Builder
+	b.Grow(len(t) + len(p.First) + len(p.Last))
+	for len(t) > 0 {
+		i := strings.IndexByte(t, '{')
+		if i < 0 {
+			b.WriteString(t)
+			break
 		}
-		if vals[ph] == "" && ph != "{middle}" && ph != "{m}" {
+		b.WriteString(t[:i])
+		j := strings.IndexByte(t[i:], '}')
+		if j < 0 {
 			return "", false
 		}
-		out = strings.ReplaceAll(out, ph, vals[ph])
+		v, required := placeholder(t[i:i+j+1], p, username)
+		if required && v == "" {
+			return "", false
+		}
+		b.WriteString(v)
+		t = t[i+j+1:]
 	}
-	return cleanDots(out), true
+	return cleanDots(b.String()), true
+}
+
+// placeholder returns a placeholder's value and whether it must not be
+// empty ({middle} and {m} may be: not everyone has a middle name).
+func placeholder(ph string, p Parts, username string) (string, bool) {
+	switch ph {
+	case "{first}":
+		return p.First, true
+	case "{f}":
+		return initial(p.First), true
+	case "{last}":
+		return p.Last, true
+	case "{l}":
+		return initial(p.Last), true
+	case "{username}":
+		return username, true
+	case "{middle}", "{m}":
+		var b strings.Builder
+		for _, s := range p.Middle {
+			if ph == "{m}" {
+				s = initial(s)
+			}
+			b.WriteString(s)
+		}
+		return b.String(), false
+	}
+	return "", true
 }
 
 func initial(s string) string {
@@ -63,6 +93,9 @@ func initial(s string) string {
 
 // cleanDots removes the dots an empty {middle} leaves ("anne..hansen").
 func cleanDots(s string) string {
+	if !strings.Contains(s, "..") && !strings.HasPrefix(s, ".") && !strings.HasSuffix(s, ".") {
+		return s
+	}
 	for strings.Contains(s, "..") {
 		s = strings.ReplaceAll(s, "..", ".")
 	}
@@ -72,8 +105,8 @@ func cleanDots(s string) string {
 // validLocalPart reports whether s is an RFC 5321 dot-atom local part
 // made of the characters the templates allow: no leading, trailing or
 // doubled dot, at most 64 octets.
-func validLocalPart(s string) bool {
-	if s == "" || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+func validLocalPart(s []byte) bool {
+	if len(s) == 0 || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || bytes.Contains(s, []byte("..")) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

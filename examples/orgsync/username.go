@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/orgsync/orgsync/username"
+)
+
+const usernameUsage = `usage: orgsync username --config FILE [--taken FILE] [--explain] [--json] NAME...
+
+Shows the username, userPrincipalName and e-mail address each name gets under
+the configuration, as if the names were created one after another: a name
+given to an earlier argument is taken for the later ones. Nothing is written
+anywhere.
+
+` + nameRule + `
+
+The exit status is 0 when every name got its names, 1 when some did not (the
+error is on that name's line, and the other names are still shown), and 2
+for a usage, configuration or taken-file error.
+
+flags:
+`
+
+// nameLine is what the username command reports for one name; with
+// --json it is printed as one JSON object a line.
+type nameLine struct {
+	Name       string      `json:"name"`
+	GivenNames string      `json:"given_names"`
+	Surname    string      `json:"surname"`
+	Username   string      `json:"username"`
+	UPN        string      `json:"upn"`
+	Mail       string      `json:"mail"`
+	Rejected   []rejection `json:"rejected"`
+	Error      string      `json:"error,omitempty"`
+	ErrorKind  string      `json:"error_kind,omitempty"`
+}
+
+// rejection is a username.Rejection with JSON names.
+type rejection struct {
+	For       string `json:"for"`
+	Candidate string `json:"candidate"`
+	Reason    string `json:"reason"`
+}
+
+func runUsername(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("orgsync username", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usernameUsage); fs.PrintDefaults() }
+	configFile := fs.String("config", "", "the username rules, a YAML or JSON `FILE` (required)")
+	takenFile := fs.String("taken", "", "a `FILE` of names already taken, one a line")
+	explain := fs.Bool("explain", false, "show the split of each name and every candidate passed over, and why")
+	asJSON := fs.Bool("json", false, "print one JSON object a name")
+	names, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "orgsync username: "+format+"\n", a...)
+		return 2
+	}
+	switch {
+	case *configFile == "":
+		return fail("--config FILE is required: the username rules (see -h)")
+	case len(names) == 0:
+		return fail("no names given: each argument is one person's full name (see -h)")
+	}
+	var cfg username.Config
+	if err := decodeFile(*configFile, &cfg); err != nil {
+		return fail("config %s: %v", *configFile, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail("config %s:\n  %s", *configFile, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	idx := username.NewIndex()
+	if *takenFile != "" {
+		if _, err := readTaken(idx, *takenFile); err != nil {
+			return fail("taken names: %v", err)
+		}
+	}
+	gen, err := username.New(cfg, []username.Taken{idx})
+	if err != nil {
+		return fail("config %s: %v", *configFile, err)
+	}
+	status := 0
+	for i, full := range names {
+		l := generate(gen, idx, full, i+1, *explain)
+		if l.Error != "" {
+			status = 1
+		}
+		if *asJSON {
+			if l.Rejected == nil {
+				l.Rejected = []rejection{}
+			}
+			b, _ := json.Marshal(l)
+			fmt.Fprintf(stdout, "%s\n", b)
+		} else {
+			printText(stdout, l, *explain)
+		}
+	}
+	return status
+}
+
+// generate finds the names of argument number n and records them as taken
+// in idx, so that the arguments after it cannot get them.
+func generate(gen *username.Generator, idx *username.Index, full string, n int, explain bool) nameLine {
+	l := nameLine{Name: strings.TrimSpace(full)}
+	name, err := splitName(full)
+	if err != nil {
+		l.Error, l.ErrorKind = err.Error(), "name-format"
+		return l
+	}
+	l.GivenNames, l.Surname = name.GivenNames, name.Surname
+	res, err := gen.Generate(context.Background(), username.Request{Name: name, Explain: explain})
+	var ex *username.ExhaustedError
+	if errors.As(err, &ex) {
+		res.Rejected = ex.Rejected
+	}
+	for _, r := range res.Rejected {
+		l.Rejected = append(l.Rejected, rejection{For: r.For, Candidate: r.Candidate, Reason: r.Reason})
+	}
+	if err != nil {
+		l.Error, l.ErrorKind = err.Error(), errorKind(err)
+		return l
+	}
+	gen.Release(res.Token)
+	held := username.Holding{Where: username.InList, Holder: "this run (argument " + strconv.Itoa(n) + ")"}
+	for _, s := range []string{res.Username, res.UPN, res.Mail} {
+		if local, _, _ := strings.Cut(s, "@"); local != "" {
+			idx.Add(local, held)
+		}
+	}
+	l.Username, l.UPN, l.Mail = res.Username, res.UPN, res.Mail
+	return l
+}
+
+// errorKind names a generation error for scripts reading --json.
+func errorKind(err error) string {
+	for _, k := range []struct {
+		err  error
+		kind string
+	}{
+		{username.ErrNoLatinLetters, "no-latin-letters"},
+		{username.ErrEmptyName, "empty-name"},
+		{username.ErrNameTooLong, "name-too-long"},
+		{username.ErrExhausted, "exhausted"},
+	} {
+		if errors.Is(err, k.err) {
+			return k.kind
+		}
+	}
+	return "other"
+}
+
+func printText(w io.Writer, l nameLine, explain bool) {
+	if l.Error != "" {
+		fmt.Fprintf(w, "%s → error: %s\n", l.Name, l.Error)
+	} else {
+		fmt.Fprintf(w, "%s → %s\n", l.Name, strings.Join(nonEmpty(l.Username, l.UPN, l.Mail), "  "))
+	}
+	if !explain {
+		return
+	}
+	if l.ErrorKind != "name-format" {
+		fmt.Fprintf(w, "  split: given names %q, surname %q\n", l.GivenNames, l.Surname)
+	}
+	for _, r := range l.Rejected {
+		fmt.Fprintf(w, "  rejected %s (%s): %s\n", r.Candidate, r.For, r.Reason)
+	}
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parseInterleaved parses flags before, between and after the positional
+// arguments, which it returns; after "--" everything is positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" || len(rest) == 0 {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}

@@ -163,10 +163,10 @@ func removeVowels(s string) string {
 
 // Generate returns a username and, where domains are configured, a UPN and
 // an e-mail address for the request, all free in every taken place and
-// reserved for the caller. Create the account, then call Release with the
-// token (or let the reservation expire); if the directory says the name
-// already exists after all, use Create, which moves on to the next
-// candidate.
+// reserved for the caller. Create the account, then call Created with the
+// token (or Release if it was not created); Create does all of it, and
+// moves on to the next candidate if the directory says a name already
+// exists after all.
 func (g *Generator) Generate(ctx context.Context, req Request) (Result, error) {
 	res := Result{Token: newToken()}
 	ok := false
@@ -365,9 +365,25 @@ func (g *Generator) why(h Holding, explain bool) string {
 	return g.cfg.reason(h)
 }
 
-// Release ends the reservation of a result's names: call it once the
-// account exists in the directory (and so in the index), or when it will
-// not be created.
+// Created records that the account with a result's names now exists: the
+// names stay blocked for everyone until the reservation would have expired,
+// by which time the index has learned of the account from the directory's
+// change feed. Call it after a successful create (Create does).
+func (g *Generator) Created(token string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, n := range g.byToken[token] {
+		if h := g.reserved[n]; h.Holder == token {
+			h.Holder = "created:" + token
+			g.reserved[n] = h
+		}
+	}
+	delete(g.byToken, token)
+}
+
+// Release ends the reservation of a result's names at once: call it when
+// the account will not be created, or once the index is known to hold the
+// account's names.
 func (g *Generator) Release(token string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -414,7 +430,11 @@ func (g *Generator) Create(ctx context.Context, req Request, attempts int, isTak
 			return Result{}, err
 		}
 		err = create(ctx, res)
-		if err == nil || !isTaken(err) {
+		if err == nil {
+			g.Created(res.Token)
+			return res, nil
+		}
+		if !isTaken(err) {
 			g.Release(res.Token)
 			return res, err
 		}

@@ -326,3 +326,41 @@ func TestAnExhaustedMailExplainsItself(t *testing.T) {
 	assert.Len(t, ee.Rejected, 4)
 	assert.Contains(t, err.Error(), "add templates or raise suffix_max")
 }
+
+func TestCreatedNamesStayBlockedUntilTheIndexKnows(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	g, err := username.New(username.Config{Patterns: []string{"FFLL", "FFLLX"}}, nil, username.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	r, err := g.Create(ctx, username.Request{Name: jens}, 3, func(error) bool { return false },
+		func(context.Context, username.Result) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, "jeha", r.Username)
+	r2, err := g.Generate(ctx, username.Request{Name: jens})
+	require.NoError(t, err)
+	assert.Equal(t, "jeha2", r2.Username, "the created name is not handed out again before the index has it")
+	g.Release(r2.Token)
+	now = now.Add(time.Hour)
+	r3, _ := g.Generate(ctx, username.Request{Name: jens})
+	assert.Equal(t, "jeha", r3.Username, "after the reservation time the index is the authority again")
+}
+
+func TestIndexReplaceSwapsAHoldersNames(t *testing.T) {
+	idx := username.NewIndex()
+	idx.Add("jeha", username.Holding{Where: username.InSAMAccountName, Holder: "g1"})
+	idx.Add("jens.hansen", username.Holding{Where: username.InMail, Holder: "g1"})
+	idx.Add("jeha", username.Holding{Where: username.InHistory, Holder: "g1"})
+	idx.Add("jeha", username.Holding{Where: username.InSAMAccountName, Holder: "g2"})
+	// g1 is renamed to jeha9 and loses its mail.
+	idx.Replace(username.DirectoryPlaces, []string{"g1"}, []username.Claim{{Name: "JEHA9", Holding: username.Holding{Where: username.InSAMAccountName, Holder: "g1"}}})
+	hs, _ := idx.Holdings(ctx, "jeha")
+	assert.ElementsMatch(t, []username.Holding{{Where: username.InHistory, Holder: "g1"}, {Where: username.InSAMAccountName, Holder: "g2"}}, hs, "history and other holders stay")
+	hs, _ = idx.Holdings(ctx, "jens.hansen")
+	assert.Empty(t, hs)
+	hs, _ = idx.Holdings(ctx, "jeha9")
+	assert.Len(t, hs, 1)
+	idx.Remove("g2", username.InSAMAccountName, "jeha")
+	idx.Replace([]username.Where{username.InHistory}, []string{"g1"}, nil)
+	hs, _ = idx.Holdings(ctx, "jeha")
+	assert.Empty(t, hs)
+	assert.Equal(t, 1, idx.Len())
+}

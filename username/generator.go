@@ -90,6 +90,7 @@ type Generator struct {
 	patterns []Pattern
 	suffix   *Pattern
 	taken    []Taken
+	viewers  []holdingsViewer // taken[i]'s fast path, or nil
 	now      func() time.Time
 
 	mu       sync.Mutex
@@ -122,6 +123,10 @@ func New(cfg Config, taken []Taken, opts ...Option) (*Generator, error) {
 		now:      time.Now,
 		reserved: make(map[string]Holding),
 		byToken:  make(map[string][]string),
+	}
+	for _, t := range taken {
+		v, _ := t.(holdingsViewer)
+		g.viewers = append(g.viewers, v)
 	}
 	for _, p := range cfg.Patterns {
 		g.patterns = append(g.patterns, MustParsePattern(p))
@@ -332,9 +337,9 @@ func (g *Generator) claim(ctx context.Context, cand []byte, person, token string
 	if why := g.forbid.check(lettersAndDigits(scratch[:0], cand)); why != "" {
 		return "", why, nil
 	}
-	for _, t := range g.taken {
+	for i, t := range g.taken {
 		var hs []Holding
-		if v, ok := t.(holdingsViewer); ok {
+		if v := g.viewers[i]; v != nil {
 			hs = v.holdingsOf(cand)
 		} else if hs, err = t.Holdings(ctx, string(cand)); err != nil {
 			return "", "", fmt.Errorf("username: looking up a candidate: %w", err)

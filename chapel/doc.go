@@ -2,13 +2,27 @@
 // have left are kept, disabled, until they return or a retention period
 // ends and the account is deleted.
 //
-// It owns the chapel's state machine (active, in the chapel, deleted with
-// the username in quarantine, reactivated), its policy, the stamp that keeps
-// the chapel's state in AD itself, the mass-action breaker, and the runner
-// that plans and applies the transitions due at a time.
+// The state machine is [Policy.Decide]: pure and total, it turns what the
+// directory shows of an account ([Account], classified into a [State]) and
+// what the org model says of its person ([Person]) into a [Decision] at an
+// instant: disable, adopt, reactivate, disable again, delete, or nothing
+// (with when the next step is due, and why). Employment is looked at
+// first, so a person rehired on the day of deletion keeps their account.
+// Odd cases have defined outcomes: an account disabled by hand is left
+// alone unless the policy adopts it; one re-enabled by hand in the chapel
+// is left alone unless the policy enforces; an unstamped account in the
+// chapel OU is never deleted; an account whose stamp does not parse is
+// never touched.
+//
+// The chapel's state lives in AD itself: the chapel OU, the disabled flag,
+// and a [Stamp] (when, why and where from, as versioned JSON) in an
+// attribute of the base schema (adminDescription by default), so it
+// survives the loss of every local file and database.
 //
 // What it must not do: decide who has left (the org model says that) or
-// speak LDAP (it uses the connectors.Directory contract).
+// speak LDAP (a runner uses the connectors.Directory contract).
 //
-// Status: the package is specified by issue 5 and not yet built.
+// Status: the state machine, the stamp and the policy are built; the runner
+// over a Directory, the mass-action breaker and the operator CLI (issue 5)
+// are not yet.
 package chapel

@@ -22,7 +22,13 @@
 // What it must not do: decide who has left (the org model says that) or
 // speak LDAP (a runner uses the connectors.Directory contract).
 //
-// Status: the state machine, the stamp and the policy are built; the runner
-// over a Directory, the mass-action breaker and the operator CLI (issue 5)
-// are not yet.
+// A [Runner] plans the decisions for every account in scope over the
+// connectors.Directory contract and applies them: each account is re-read
+// and re-decided before it is touched, steps are ordered so a run that
+// stops half-way is completed by the next, a failure is recorded against
+// its account only, and a [Breaker] stops a plan that would disable or
+// delete too much until that very plan is approved.
+//
+// Status: the operator CLI and the lifecycle tests against Samba (issue 5)
+// are not built yet.
 package chapel

@@ -47,6 +47,9 @@ type Person struct {
 	// ReturnOU is the OU a reactivated account goes to (the caller names
 	// it, from its mapping); empty means the OU the stamp recorded.
 	ReturnOU string
+	// Service reports that the account is a service account, bound to a
+	// unit and not a person: the chapel leaves it alone.
+	Service bool
 }
 
 // State is where an account stands in the chapel's lifecycle, as read

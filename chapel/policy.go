@@ -83,6 +83,10 @@ type Policy struct {
 	Quarantine Retention `json:"quarantine" yaml:"quarantine"`
 	// Zone is the organisation's time zone (default Europe/Copenhagen).
 	Zone timeline.Zone `json:"-" yaml:"-"`
+
+	// The DNs above, parsed once by Validate.
+	chapelKey     dnKey
+	protectedKeys []dnKey
 }
 
 // Validate checks the policy and fills in defaults.
@@ -126,6 +130,11 @@ func (p *Policy) Validate() error {
 	if p.Groups > GroupsRemove {
 		bad("unknown group policy %d", p.Groups)
 	}
+	p.chapelKey = keyOf(p.ChapelOU)
+	p.protectedKeys = p.protectedKeys[:0]
+	for _, ou := range p.ProtectedOUs {
+		p.protectedKeys = append(p.protectedKeys, keyOf(ou))
+	}
 	return errors.Join(errs...)
 }
 
@@ -144,10 +153,11 @@ func (p *Policy) retention(unit string) Retention {
 	return p.Retention
 }
 
-// protectedOU reports whether dn is in or below a protected OU.
-func (p *Policy) protectedOU(dn string) bool {
-	for _, ou := range p.ProtectedOUs {
-		if connectors.IsUnderDN(dn, ou) {
+// protectedOU reports whether the account at k is in or below a
+// protected OU.
+func (p *Policy) protectedOU(k dnKey) bool {
+	for _, ou := range p.protectedKeys {
+		if k.under(ou) {
 			return true
 		}
 	}
@@ -155,10 +165,7 @@ func (p *Policy) protectedOU(dn string) bool {
 }
 
 // inChapel reports whether dn is directly in the chapel OU.
-func (p *Policy) inChapel(dn string) bool {
-	_, parent, err := connectors.SplitDN(dn)
-	return err == nil && connectors.EqualDN(parent, p.ChapelOU)
-}
+func (p *Policy) inChapel(dn string) bool { return keyOf(dn).childOf(p.chapelKey) }
 
 // UnmarshalText reads "keep" or "remove".
 func (g *Groups) UnmarshalText(b []byte) error {

@@ -327,3 +327,49 @@ func BenchmarkPlanAndApplyTwin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRawTwin is BenchmarkPlanAndApplyTwin's baseline: the same
+// directory work done directly on the twin, with no chapel logic — one
+// search of the accounts, then for each of the 500 due accounts a stamp,
+// a disable and a move, as the runner does them.
+func BenchmarkRawTwin(b *testing.B) {
+	stamp := stampOf(b, chapel.Stamp{Disabled: d("2026-03-01"), Reason: chapel.ReasonLeft, From: skolen})
+	for b.Loop() {
+		b.StopTimer()
+		tw := newTwin(b)
+		due := map[connectors.ID]bool{}
+		for i := range 10000 {
+			id := tw.account(b, fmt.Sprintf("u%05d", i), skolen, employed)
+			due[id] = i%20 == 0
+		}
+		b.StartTimer()
+		var todo []connectors.ID
+		err := tw.dir.Search(ctx, connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: []string{"sAMAccountName", "memberOf", "adminDescription"}},
+			func(e *connectors.Entry) error {
+				if due[e.ID] {
+					todo = append(todo, e.ID)
+				}
+				return nil
+			})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, id := range todo {
+			if _, err := tw.dir.Read(ctx, id, []string{"sAMAccountName", "memberOf", "adminDescription"}); err != nil {
+				b.Fatal(err)
+			}
+			if err := tw.dir.Modify(ctx, id, []connectors.Modification{{Name: "adminDescription", Values: []string{stamp}}}); err != nil {
+				b.Fatal(err)
+			}
+			if err := tw.dir.SetEnabled(ctx, id, false); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tw.dir.Move(ctx, id, connectors.MoveRequest{NewParent: chapelOU}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if len(todo) != 500 {
+			b.Fatalf("%d due", len(todo))
+		}
+	}
+}

@@ -148,15 +148,18 @@ type Decision struct {
 
 // Classify returns the state of an account from what the directory shows,
 // and the stamp if it has a valid one.
+//
+// The policy must have been validated.
 func (p *Policy) Classify(a Account) (State, Stamp, error) {
-	if a.Service || a.Protected || p.protectedOU(a.DN) {
+	k := keyOf(a.DN)
+	if a.Service || a.Protected || p.protectedOU(k) {
 		return Excluded, Stamp{}, nil
 	}
 	st, stamped, err := ParseStamp(a.StampValue)
 	if err != nil {
 		return BadStamp, Stamp{}, err
 	}
-	switch in := p.inChapel(a.DN); {
+	switch in := k.childOf(p.chapelKey); {
 	case in && !stamped:
 		return UnstampedInChapel, Stamp{}, nil
 	case in && a.Enabled:
@@ -220,7 +223,7 @@ func (pol *Policy) decideEmployed(d Decision, a Account, p Person) Decision {
 }
 
 func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, today timeline.Date) Decision {
-	parent := parentOf(a.DN)
+	from := parent(a.DN)
 	due := pol.disableAt(p.LeftOn)
 	notYet := now.Before(due)
 	switch d.State {
@@ -230,7 +233,7 @@ func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, to
 			return d
 		}
 		d.Action, d.Reason, d.Target = Disable, "the person's last engagement has ended", pol.ChapelOU
-		d.Stamp = Stamp{Disabled: today, Reason: ReasonLeft, From: parent}
+		d.Stamp = Stamp{Disabled: today, Reason: ReasonLeft, From: from}
 		if pol.Groups == GroupsRemove {
 			d.Stamp.Groups = a.Groups
 		}
@@ -243,7 +246,6 @@ func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, to
 			d.Due, d.Reason = due, d.State.String()+": adoption is due with the disable, at "+due.Format(time.RFC3339)
 			return d
 		}
-		from := parent
 		if d.State == UnstampedInChapel {
 			from = pol.ChapelOU // the original OU is not known
 		}
@@ -267,12 +269,4 @@ func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, to
 		d.QuarantineUntil = pol.Quarantine.After(today)
 	}
 	return d
-}
-
-func parentOf(dn string) string {
-	_, parent, err := connectors.SplitDN(dn)
-	if err != nil {
-		return ""
-	}
-	return parent
 }

@@ -90,6 +90,10 @@ type Plan struct {
 	InScope int
 	// Tripped says why the breaker would stop this plan; "" if it does not.
 	Tripped string
+	// Warnings are problems that concern the whole run but did not stop
+	// it, such as a chapel OU that does not exist (every disable will then
+	// fail on its account, and nothing else is harmed).
+	Warnings []string
 }
 
 // Actions returns the items with something to do.
@@ -164,8 +168,10 @@ func (r *Runner) account(e *connectors.Entry) Account {
 }
 
 // Scan reads the accounts in scope: user accounts below Base and in the
-// chapel OU.
-func (r *Runner) Scan(ctx context.Context) ([]Account, error) {
+// chapel OU. A chapel OU that does not exist holds no accounts: it is
+// reported in the warnings, and each disable fails on its own account.
+func (r *Runner) Scan(ctx context.Context) ([]Account, []string, error) {
+	var warnings []string
 	bases := []string{r.Base}
 	if !connectors.IsUnderDN(r.Policy.ChapelOU, r.Base) {
 		bases = append(bases, r.Policy.ChapelOU)
@@ -185,22 +191,32 @@ func (r *Runner) Scan(ctx context.Context) ([]Account, error) {
 			}
 			return nil
 		})
+		if err != nil && b == r.Policy.ChapelOU && errors.Is(err, connectors.NotFound) {
+			warnings = append(warnings, "the chapel OU "+b+" does not exist: create it, or every disable will fail")
+			continue
+		}
 		if err != nil {
-			return nil, fmt.Errorf("chapel: reading the accounts under %s: %w", b, err)
+			return nil, nil, fmt.Errorf("chapel: reading the accounts under %s: %w", b, err)
 		}
 	}
-	return out, nil
+	if len(bases) == 1 {
+		// The chapel OU is below the base; say so if it is missing.
+		if _, err := r.Dir.ReadDN(ctx, r.Policy.ChapelOU, []string{"ou"}); errors.Is(err, connectors.NotFound) {
+			warnings = append(warnings, "the chapel OU "+r.Policy.ChapelOU+" does not exist: create it, or every disable will fail")
+		}
+	}
+	return out, warnings, nil
 }
 
 // Plan decides for every account in scope at instant now. An account whose
 // person cannot be looked up is an AccountError and is left out; the
 // others are planned.
 func (r *Runner) Plan(ctx context.Context, now time.Time) (*Plan, error) {
-	accounts, err := r.Scan(ctx)
+	accounts, warnings, err := r.Scan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Now: now, InScope: len(accounts)}
+	plan := &Plan{Now: now, InScope: len(accounts), Warnings: warnings}
 	for _, a := range accounts {
 		p, err := r.People.Person(ctx, a, now)
 		if err != nil {

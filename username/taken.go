@@ -132,7 +132,7 @@ func (c *Config) reason(h Holding) string {
 	case c.Reuse == ReuseSamePerson:
 		return "held before by another person (" + h.Where.String() + "); reuse only by the same person"
 	case c.Reuse == ReuseAfterQuarantine:
-		return "in quarantine until " + h.Released.Add(c.Quarantine).UTC().Format("2006-01-02")
+		return "in quarantine until " + h.Released.Add(c.Quarantine).Format("2006-01-02 15:04 MST")
 	}
 	return "held before (" + h.Where.String() + "); names are never reused"
 }

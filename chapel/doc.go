@@ -29,6 +29,5 @@
 // its account only, and a [Breaker] stops a plan that would disable or
 // delete too much until that very plan is approved.
 //
-// Status: the operator CLI and the lifecycle tests against Samba (issue 5)
-// are not built yet.
+// The operator's tool is `go run ./examples/orgsync chapel list|plan|apply`.
 package chapel

@@ -179,3 +179,11 @@ func (g *Groups) UnmarshalText(b []byte) error {
 	}
 	return nil
 }
+
+// MarshalText writes "keep" or "remove".
+func (g Groups) MarshalText() ([]byte, error) {
+	if g == GroupsRemove {
+		return []byte("remove"), nil
+	}
+	return []byte("keep"), nil
+}

@@ -88,6 +88,8 @@ type Plan struct {
 	Errors []*AccountError
 	// InScope counts the accounts read.
 	InScope int
+	// Mass counts the disables and deletions the breaker weighs.
+	Mass int
 	// Tripped says why the breaker would stop this plan; "" if it does not.
 	Tripped string
 	// Warnings are problems that concern the whole run but did not stop
@@ -136,7 +138,7 @@ func NewRunner(r Runner) (*Runner, error) {
 			return nil, fmt.Errorf("chapel: the directory cannot %s (it has %v)", c, caps)
 		}
 	}
-	if r.Breaker.MaxShare < 0 || r.Breaker.MaxShare > 1 || r.Breaker.MaxActions < 0 {
+	if !(r.Breaker.MaxShare >= 0 && r.Breaker.MaxShare <= 1) || r.Breaker.MaxActions < 0 { // NaN too
 		return nil, errors.New("chapel: breaker limits must be a count ≥ 0 and a share from 0 to 1")
 	}
 	return &r, nil
@@ -228,6 +230,7 @@ func (r *Runner) Plan(ctx context.Context, now time.Time) (*Plan, error) {
 	slices.SortStableFunc(plan.Items, func(x, y Item) int {
 		return boolInt(x.Decision.Action == Nothing) - boolInt(y.Decision.Action == Nothing)
 	})
+	plan.Mass = mass(plan)
 	plan.Tripped = r.Breaker.check(plan)
 	return plan, nil
 }
@@ -244,8 +247,8 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// check returns why the breaker trips on the plan, or "".
-func (b Breaker) check(p *Plan) string {
+// mass counts the plan's disables and deletions.
+func mass(p *Plan) int {
 	n := 0
 	for _, it := range p.Items {
 		switch it.Decision.Action {
@@ -253,6 +256,12 @@ func (b Breaker) check(p *Plan) string {
 			n++
 		}
 	}
+	return n
+}
+
+// check returns why the breaker trips on the plan, or "".
+func (b Breaker) check(p *Plan) string {
+	n := p.Mass
 	switch {
 	case b.MaxActions > 0 && n > b.MaxActions:
 		return fmt.Sprintf("%d disables and deletions exceed the limit of %d", n, b.MaxActions)

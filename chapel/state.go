@@ -144,6 +144,9 @@ type Decision struct {
 	// QuarantineUntil is, for Delete, the first day the username may be
 	// given out again.
 	QuarantineUntil timeline.Date
+	// DeleteOn is, for an account in the chapel whose person has left,
+	// the first day it may be deleted (past or future); zero otherwise.
+	DeleteOn timeline.Date
 }
 
 // Classify returns the state of an account from what the directory shows,
@@ -261,6 +264,7 @@ func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, to
 		d.Action, d.Reason = Redisable, "re-enabled by hand in the chapel, and the person has not come back"
 	case InChapel:
 		del := pol.retention(p.Unit).After(d.Stamp.Disabled)
+		d.DeleteOn = del
 		if today < del {
 			d.Due, d.Reason = pol.Zone.Start(del), "in the chapel; deletion is due on "+del.String()
 			return d

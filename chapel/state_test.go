@@ -235,3 +235,11 @@ func FuzzParseStamp(f *testing.F) {
 		}
 	})
 }
+
+func TestDecisionsCarryTheDeletionDay(t *testing.T) {
+	p := policy(t)
+	acct := chapel.Account{DN: "CN=a," + chapelOU, StampValue: stampOf(t, chapel.Stamp{Disabled: d("2026-01-05"), Reason: chapel.ReasonLeft, From: skolen})}
+	left := chapel.Person{Known: true, LeftOn: d("2026-01-05")}
+	assert.Equal(t, d("2026-04-05"), p.Decide(at("2026-02-01"), acct, left).DeleteOn, "before it is due")
+	assert.Equal(t, d("2026-04-05"), p.Decide(at("2026-05-01"), acct, left).DeleteOn, "and after")
+}

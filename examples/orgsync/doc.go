@@ -6,10 +6,23 @@
 //
 //	go run ./examples/orgsync username --config username.yaml --taken taken.txt "Jens Hansen"
 //
+// The chapel command lists the chapel ("Kapellet": the disabled accounts
+// of people who have left, held until they return or the retention ends),
+// shows the plan of a run with each action's reason and the mass-action
+// breaker's verdict, and applies it, against Active Directory or an
+// in-memory demo organisation:
+//
+//	go run ./examples/orgsync chapel plan --inmem-demo
+//	go run ./examples/orgsync chapel apply --url ldaps://dc1.example.org --bind-dn svc-orgsync@example.org \
+//		--password-file /etc/orgsync/ad-password --base OU=Kommune,DC=example,DC=org \
+//		--policy chapel.yaml --people people.csv
+//
 // Run it without arguments for the list of commands, and with a command
 // and -h for that command's flags.
 //
 // What it must not do: hold library code (anything a user of orgsync would
-// need too belongs in the library), write to a directory, or print more of
-// a person than the name the operator typed.
+// need too belongs in the library), write to a directory other than by the
+// chapel command's apply, take a password from a flag's value, or print
+// more of a person than the name the operator typed and the account's
+// username and DN.
 package main

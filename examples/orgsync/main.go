@@ -15,6 +15,7 @@ type command struct {
 // commands are the tool's commands, in the order the usage lists them.
 var commands = []command{
 	{"username", "show the usernames, UPNs and e-mail addresses names get", runUsername},
+	{"chapel", "list the chapel, plan and apply its disables, returns and deletions", runChapel},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,360 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/ad"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+const chapelUsage = `usage: orgsync chapel list|plan|apply [flags]
+
+The chapel ("Kapellet") holds the accounts of people who have left: disabled,
+moved to the chapel OU and stamped, until the person comes back (the account
+is enabled and moved back) or the retention ends (it is deleted, and its
+username is held in quarantine).
+
+  list   who is in the chapel, and when each account will be deleted
+  plan   what a run would do now (or at --now), each action with its reason,
+         the mass-action breaker's verdict and the plan's fingerprint
+  apply  do it: each account is read again first and left alone if it
+         changed; a failure stops only its own account
+
+The directory is Active Directory, given by flags or the environment (a flag
+wins over its variable):
+  --url         ORGSYNC_AD_URL       ldaps://dc1.example.org, or ldap:// (the
+                                     connector starts TLS on it)
+  --ca-file     ORGSYNC_AD_CA_FILE   PEM file of the CAs trusted for the DC
+  --bind-dn     ORGSYNC_AD_BIND_DN   the account to bind as (DN, UPN or
+                                     DOMAIN\name)
+  --base        ORGSYNC_AD_BASE      the DN of the accounts in scope
+The bind password is read from ORGSYNC_AD_PASSWORD or from --password-file,
+never from a flag's value, which any user of the machine could read with ps.
+--inmem-demo uses an in-memory directory holding a small demo organisation
+instead, with testdata/chapel-policy.yaml and testdata/people.csv as its
+policy and people and 2026-12-01 10:00 as its now (each run starts from the
+same state, and nothing is kept).
+
+The policy is a YAML or JSON file (--policy): the keys of chapel.Policy, such
+as testdata/chapel-policy.yaml.
+
+` + peopleRule + `
+
+The mass-action breaker stops apply, before it changes anything, when the plan
+would disable or delete more than --max-actions accounts or more than
+--max-share of the accounts in scope. A leaver run normally touches a
+handful of accounts (a municipality of 5,000 loses some 10 people a week),
+so the defaults, 50 and 10%, are weeks of leavers at once and about a year's
+turnover: what trips them is a broken people file (everyone "left"), a wrong
+--base or a wrong policy. (A scope of a few dozen accounts may need a higher
+--max-share.) Read the plan, and if it is right, approve that very plan with
+--approve FINGERPRINT. An approval is refused if the plan changed since it
+was read.
+
+The exit status is 0 on success, 1 when apply left something undone (an
+action failed, or the breaker stopped it) or the directory failed, and 2 for
+a usage or configuration error.
+
+flags:
+`
+
+// openDirectory opens Active Directory. Tests replace it to run the command
+// over an in-memory twin.
+var openDirectory = func(ctx context.Context, cfg ad.Config) (connectors.Directory, error) {
+	d, err := ad.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// chapelCmd is one run of the chapel command.
+type chapelCmd struct {
+	sub            string // list, plan or apply
+	stdout, stderr io.Writer
+	zone           timeline.Zone
+	now            time.Time
+	asJSON         bool
+	runner         *chapel.Runner
+	approve        string
+	dryRun         bool
+}
+
+func runChapel(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("orgsync chapel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), chapelUsage); fs.PrintDefaults() }
+	var (
+		url          = fs.String("url", "", "the domain controller's `URL` (or ORGSYNC_AD_URL)")
+		caFile       = fs.String("ca-file", "", "a PEM `FILE` of trusted CAs (or ORGSYNC_AD_CA_FILE; default the system's)")
+		bindDN       = fs.String("bind-dn", "", "the `account` to bind as (or ORGSYNC_AD_BIND_DN)")
+		passwordFile = fs.String("password-file", "", "a `FILE` holding the bind password (default ORGSYNC_AD_PASSWORD)")
+		base         = fs.String("base", "", "the `DN` of the accounts in scope (or ORGSYNC_AD_BASE)")
+		demo         = fs.Bool("inmem-demo", false, "use an in-memory demo organisation instead of AD")
+		policyFile   = fs.String("policy", "", "the chapel's policy, a YAML or JSON `FILE` (required without --inmem-demo)")
+		peoplePath   = fs.String("people", "", "who has left, a CSV or JSON-lines `FILE` (required without --inmem-demo)")
+		zoneName     = fs.String("zone", timeline.DefaultZoneName, "the organisation's time `zone`")
+		nowText      = fs.String("now", "", "plan as at this `time`, RFC 3339 or YYYY-MM-DD (midnight); default now")
+		asJSON       = fs.Bool("json", false, "print JSON lines")
+		maxActions   = fs.Int("max-actions", 50, "the breaker: the most disables and deletions a run may do (0: no limit)")
+		maxShare     = fs.Float64("max-share", 0.1, "the breaker: the largest share of the accounts in scope a run may disable or delete (0: no limit)")
+		approve      = fs.String("approve", "", "apply: go ahead with the tripped plan whose `fingerprint` this is")
+		dryRun       = fs.Bool("dry-run", false, "apply: show the plan and change nothing (the same as plan)")
+	)
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "orgsync chapel: "+format+"\n", a...)
+		return 2
+	}
+	if len(pos) != 1 || (pos[0] != "list" && pos[0] != "plan" && pos[0] != "apply") {
+		return fail("say list, plan or apply (see -h)")
+	}
+	c := &chapelCmd{sub: pos[0], stdout: stdout, stderr: stderr, asJSON: *asJSON, approve: strings.TrimSpace(*approve), dryRun: *dryRun}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if c.sub != "apply" {
+		for _, f := range []string{"approve", "dry-run"} {
+			if set[f] {
+				return fail("--%s is a flag of apply", f)
+			}
+		}
+	}
+	if *maxActions < 0 || !(*maxShare >= 0 && *maxShare <= 1) { // NaN too
+		return fail("--max-actions must be ≥ 0 and --max-share from 0 to 1")
+	}
+
+	c.zone, err = timeline.LoadZone(*zoneName)
+	if err != nil {
+		return fail("--zone: %v", err)
+	}
+	switch {
+	case *nowText != "":
+		if c.now, err = parseNow(*nowText, c.zone); err != nil {
+			return fail("--now: %v", err)
+		}
+	case *demo:
+		c.now = c.zone.Start(demoDay).Add(10 * time.Hour)
+	default:
+		c.now = time.Now()
+	}
+
+	policy, status := c.loadPolicy(*policyFile, *demo)
+	if status != 0 {
+		return status
+	}
+	var people *peopleFile
+	switch {
+	case *peoplePath != "":
+		if people, err = readPeople(*peoplePath, c.zone); err != nil {
+			return fail("people %s:\n  %s", *peoplePath, indent(err.Error()))
+		}
+	case *demo:
+		if people, err = parsePeople("people.csv", demoPeople, c.zone); err != nil {
+			return fail("the demo's people: %v", err)
+		}
+	default:
+		return fail("--people FILE is required: who has left (see -h)")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var dir connectors.Directory
+	if *demo {
+		for _, f := range []string{"url", "ca-file", "bind-dn", "password-file"} {
+			if set[f] {
+				return fail("--inmem-demo uses no directory: leave out --%s", f)
+			}
+		}
+		if *base == "" {
+			*base = demoBase
+		}
+		if status := checkBase(*base, fail); status != 0 {
+			return status
+		}
+		d, err := newDemo(ctx)
+		if err != nil {
+			fmt.Fprintf(stderr, "orgsync chapel: building the demo: %v\n", err)
+			return 1
+		}
+		dir = d
+		fmt.Fprintln(stderr, "orgsync chapel: the in-memory demo organisation; nothing is kept after the run")
+	} else {
+		cfg, status := adConfig(*url, *caFile, *bindDN, *passwordFile, fail)
+		if status != 0 {
+			return status
+		}
+		if *base == "" {
+			*base = os.Getenv("ORGSYNC_AD_BASE")
+		}
+		if status := checkBase(*base, fail); status != 0 {
+			return status
+		}
+		dir, err = openDirectory(ctx, cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "orgsync chapel: opening the directory at %s: %v\n", cfg.URL, err)
+			if errors.Is(err, connectors.Configuration) {
+				return 2
+			}
+			return 1
+		}
+	}
+	defer dir.Close()
+
+	c.runner, err = chapel.NewRunner(chapel.Runner{
+		Dir: dir, Base: *base, Policy: policy, People: people,
+		Breaker: chapel.Breaker{MaxActions: *maxActions, MaxShare: *maxShare},
+	})
+	if err != nil {
+		return fail("%v", err)
+	}
+	return c.run(ctx)
+}
+
+// checkBase checks the base DN.
+func checkBase(base string, fail func(string, ...any) int) int {
+	if base == "" {
+		return fail("no base: give --base DN (or set ORGSYNC_AD_BASE), the DN of the accounts in scope")
+	}
+	if _, err := connectors.ParseDN(base); err != nil {
+		return fail("base %q is not a DN", clip(base))
+	}
+	return 0
+}
+
+// adConfig builds the connector's configuration from the flags and the
+// environment.
+func adConfig(url, caFile, bindDN, passwordFile string, fail func(string, ...any) int) (ad.Config, int) {
+	or := func(v, env string) string {
+		if v != "" {
+			return v
+		}
+		return os.Getenv(env)
+	}
+	cfg := ad.Config{URL: or(url, "ORGSYNC_AD_URL"), CAFile: or(caFile, "ORGSYNC_AD_CA_FILE"), BindDN: or(bindDN, "ORGSYNC_AD_BIND_DN")}
+	switch {
+	case cfg.URL == "":
+		return cfg, fail("no directory: give --url ldaps://your-dc (or set ORGSYNC_AD_URL), or try --inmem-demo")
+	case cfg.BindDN == "":
+		return cfg, fail("no bind account: give --bind-dn (or set ORGSYNC_AD_BIND_DN)")
+	}
+	if passwordFile != "" {
+		b, err := os.ReadFile(passwordFile)
+		if err != nil {
+			return cfg, fail("--password-file: %v", err)
+		}
+		cfg.BindPassword = connectors.Secret(strings.TrimRight(string(b), "\r\n"))
+		if cfg.BindPassword == "" {
+			return cfg, fail("--password-file %s is empty", passwordFile)
+		}
+	} else {
+		cfg.BindPassword = connectors.Secret(os.Getenv("ORGSYNC_AD_PASSWORD"))
+	}
+	if cfg.BindPassword == "" {
+		return cfg, fail("no bind password for %s: set ORGSYNC_AD_PASSWORD or give --password-file FILE (a password is never a flag: it would show in ps)", cfg.BindDN)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fail("%v", err)
+	}
+	return cfg, 0
+}
+
+// loadPolicy reads and checks the policy file (the demo's without one).
+func (c *chapelCmd) loadPolicy(path string, demo bool) (*chapel.Policy, int) {
+	fail := func(format string, a ...any) (*chapel.Policy, int) {
+		fmt.Fprintf(c.stderr, "orgsync chapel: "+format+"\n", a...)
+		return nil, 2
+	}
+	var p chapel.Policy
+	switch {
+	case path != "":
+		if err := decodeFile(path, &p); err != nil {
+			return fail("policy %s: %v", path, err)
+		}
+	case demo:
+		if err := decodeYAML(demoPolicy, &p); err != nil {
+			return fail("the demo's policy: %v", err)
+		}
+		path = "(the demo's)"
+	default:
+		return fail("--policy FILE is required: the chapel's policy (see -h)")
+	}
+	p.Zone = c.zone
+	if err := p.Validate(); err != nil {
+		return fail("policy %s:\n  %s", path, indent(err.Error()))
+	}
+	return &p, 0
+}
+
+// parseNow reads --now: an RFC 3339 instant, or a day (its start in zone).
+func parseNow(s string, zone timeline.Zone) (time.Time, error) {
+	if d, err := timeline.ParseDate(s); err == nil {
+		return zone.Start(d), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD nor RFC 3339 (2026-12-01T10:00:00+01:00)", clip(s))
+	}
+	return t, nil
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
+
+// run plans and does what the subcommand says.
+func (c *chapelCmd) run(ctx context.Context) int {
+	plan, err := c.runner.Plan(ctx, c.now)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "orgsync chapel %s: %v\n", c.sub, err)
+		return 1
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(c.stderr, "orgsync chapel %s: warning: %s\n", c.sub, w)
+	}
+	switch {
+	case c.sub == "list":
+		c.printList(ctx, plan)
+		return 0
+	case c.sub == "plan" || c.dryRun:
+		c.printPlan(plan)
+		return 0
+	}
+	fp := plan.Fingerprint()
+	refuse := func(format string, a ...any) int {
+		c.printPlan(plan)
+		fmt.Fprintf(c.stderr, "orgsync chapel apply: "+format+"\n", a...)
+		return 1
+	}
+	switch {
+	case c.approve != "" && c.approve != fp:
+		return refuse("--approve %s is not this plan's fingerprint (%s): the plan has changed since it was read, or the approval is for another one. Nothing was changed; read the plan above", clip(c.approve), fp)
+	case plan.Tripped != "" && c.approve == "":
+		return refuse("%v: %s. Nothing was changed. Read the plan above; if it is right, run again with --approve %s", chapel.ErrBreaker, plan.Tripped, fp)
+	}
+	rep, err := c.runner.Apply(ctx, plan, c.approve)
+	if rep != nil {
+		c.printReport(plan, rep)
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "orgsync chapel apply: %v\n", err)
+		return 1
+	}
+	if rep.Failed() > 0 || len(plan.Errors) > 0 {
+		return 1
+	}
+	return 0
+}

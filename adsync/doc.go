@@ -11,5 +11,8 @@
 // connectors.Directory contract, so that it runs the same against the real
 // directory, the in-memory twin or a plugin; and it writes only what it owns.
 //
-// Status: the package is specified by issue 6 and not yet built.
+// Status (issue 6, in progress): the mapping (text/template over [Data],
+// checked at load) and the desired state of a person's account are built;
+// correlation, plan, apply, the event-driven worker, reconciliation and
+// read-back are not yet.
 package adsync

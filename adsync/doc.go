@@ -12,7 +12,8 @@
 // directory, the in-memory twin or a plugin; and it writes only what it owns.
 //
 // Status (issue 6, in progress): the mapping (text/template over [Data],
-// checked at load) and the desired state of a person's account are built;
-// correlation, plan, apply, the event-driven worker, reconciliation and
-// read-back are not yet.
+// checked at load), the desired state of a person's account, and
+// correlation (link, anchor, rules; linked, unlinked, unmatched or
+// disputed) are built; plan, apply, the event-driven worker,
+// reconciliation and read-back are not yet.
 package adsync

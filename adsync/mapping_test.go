@@ -16,7 +16,10 @@ import (
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
-var d = timeline.MustParseDate
+var (
+	d   = timeline.MustParseDate
+	ctx = context.Background()
+)
 
 func mapping(t *testing.T, attrs map[string]string) *adsync.Mapping {
 	t.Helper()
@@ -78,7 +81,7 @@ func newOrg(t *testing.T) *org {
 	cs.Add("2", from, orgmodel.EngagementAttrs{Person: o.bo, Unit: o.skolen, JobFunction: "Lærer", EmploymentNumber: "00042", Fraction: 1})
 	cs.Add("3", timeline.Since(d("2026-06-06")), orgmodel.EngagementAttrs{Person: o.eva, Unit: o.skolen, JobFunction: "Pædagog", Fraction: 1})
 	cs.Add("M", from, orgmodel.ManagerAttrs{Unit: o.kommune, Person: o.dorte, Engagement: dj})
-	_, err := o.m.Apply(context.Background(), &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	_, err := o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
 	require.NoError(t, err)
 	return o
 }

@@ -14,6 +14,7 @@
 // Status (issue 6, in progress): the mapping (text/template over [Data],
 // checked at load), the desired state of a person's account, and
 // correlation (link, anchor, rules; linked, unlinked, unmatched or
-// disputed) are built; plan, apply, the event-driven worker,
+// disputed), the attribute diff with AD's comparison rules and the OU
+// rules are built; the plan, apply, the event-driven worker,
 // reconciliation and read-back are not yet.
 package adsync

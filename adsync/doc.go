@@ -14,7 +14,8 @@
 // Status (issue 6, in progress): the mapping (text/template over [Data],
 // checked at load), the desired state of a person's account, and
 // correlation (link, anchor, rules; linked, unlinked, unmatched or
-// disputed), the attribute diff with AD's comparison rules and the OU
-// rules are built; the plan, apply, the event-driven worker,
-// reconciliation and read-back are not yet.
+// disputed), the attribute diff with AD's comparison rules, the OU and
+// group rules, and the plan of a person (create, link, modify, move,
+// enable, group adds and removes; text and JSON) are built; apply, the
+// event-driven worker, reconciliation and read-back are not yet.
 package adsync

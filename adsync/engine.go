@@ -1,0 +1,187 @@
+package adsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/orgmodel"
+)
+
+// Config is the engine's configuration.
+type Config struct {
+	// Base is the OU the engine manages: it touches accounts below it
+	// only.
+	Base string `json:"base" yaml:"base"`
+	// ChapelOU is the chapel's OU; accounts there are the chapel's.
+	ChapelOU string `json:"chapel_ou" yaml:"chapel_ou"`
+	// Mapping is how attributes are made.
+	Mapping Mapping `json:"mapping" yaml:"mapping"`
+	// Correlation is how accounts are found.
+	Correlation Correlation `json:"correlation" yaml:"correlation"`
+	// OU is where accounts live.
+	OU OURule `json:"ou" yaml:"ou"`
+	// Groups are the group rules.
+	Groups []GroupRule `json:"groups" yaml:"groups"`
+}
+
+// Links is the engine's memory of which account is whose: the org model's
+// accounts, in production; a map in tests.
+type Links interface {
+	AccountDNs
+	// Link returns the objectGUID of the person's account, if known.
+	Link(person uuid.UUID) (connectors.ID, bool)
+}
+
+// Engine plans (and, in time, applies) the org model into a directory.
+type Engine struct {
+	cfg           Config
+	dir           connectors.Directory
+	links         Links
+	managedGroups map[string]string
+	chapelKey     string
+}
+
+// NewEngine checks the configuration and returns an engine.
+func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, error) {
+	var errs []error
+	if _, err := connectors.ParseDN(cfg.Base); err != nil || cfg.Base == "" {
+		errs = append(errs, fmt.Errorf("adsync: base %q is not a DN", cfg.Base))
+	}
+	if err := cfg.Mapping.Compile(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := cfg.Correlation.Compile(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := cfg.OU.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	e := &Engine{cfg: cfg, dir: dir, links: links, managedGroups: map[string]string{}}
+	for i, r := range cfg.Groups {
+		n, err := connectors.NormalizeDN(r.Group)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("adsync: group rule %d: %w", i+1, err))
+			continue
+		}
+		e.managedGroups[n] = r.Group
+	}
+	if cfg.ChapelOU != "" {
+		n, err := connectors.NormalizeDN(cfg.ChapelOU)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("adsync: chapel_ou: %w", err))
+		}
+		e.chapelKey = n
+	}
+	if dir == nil || links == nil {
+		errs = append(errs, errors.New("adsync: an engine needs a directory and links"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// readAttrs are the attributes read of an account: the mapped ones, and
+// memberOf.
+func (e *Engine) readAttrs() []string {
+	out := []string{"memberOf", e.cfg.Correlation.Anchor}
+	for a := range e.cfg.Mapping.Attributes {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// inChapel reports whether dn is in the chapel OU.
+func (e *Engine) inChapel(dn string) bool {
+	if e.chapelKey == "" {
+		return false
+	}
+	_, parent, err := connectors.SplitDN(dn)
+	if err != nil {
+		return false
+	}
+	n, err := connectors.NormalizeDN(parent)
+	return err == nil && n == e.chapelKey
+}
+
+// Plan plans every person given on the graph's day. A person that fails is
+// recorded and the others are planned.
+func (e *Engine) Plan(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID) (*Plan, error) {
+	p := &Plan{}
+	for _, person := range persons {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ops, err := e.PlanPerson(ctx, g, person)
+		switch {
+		case errors.Is(err, ErrNoEngagement):
+			continue // the chapel's business
+		case err != nil:
+			p.Errors = append(p.Errors, &PersonError{Person: person, Err: err})
+			continue
+		}
+		p.Ops = append(p.Ops, ops...)
+	}
+	return p, nil
+}
+
+// MapLinks is Links over maps, safe for concurrent use: for tests, demos
+// and hosts that keep links themselves.
+type MapLinks struct {
+	mu  sync.RWMutex
+	ids map[uuid.UUID]connectors.ID
+	dns map[uuid.UUID]string
+}
+
+// NewMapLinks returns empty links.
+func NewMapLinks() *MapLinks {
+	return &MapLinks{ids: map[uuid.UUID]connectors.ID{}, dns: map[uuid.UUID]string{}}
+}
+
+// Set records a person's account.
+func (l *MapLinks) Set(person uuid.UUID, id connectors.ID, dn string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ids[person], l.dns[person] = id, dn
+}
+
+// Link returns the person's account id.
+func (l *MapLinks) Link(person uuid.UUID) (connectors.ID, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	id, ok := l.ids[person]
+	return id, ok
+}
+
+// AccountDN returns the person's account DN.
+func (l *MapLinks) AccountDN(person uuid.UUID) (string, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	dn, ok := l.dns[person]
+	return dn, ok
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, m[k])
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+package adsync_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/inmem"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+const (
+	orgBase = "OU=Org,DC=example,DC=org"
+	kapel   = "OU=Kapellet,DC=example,DC=org"
+	laerere = "CN=Lærere,OU=Grupper,DC=example,DC=org"
+	alle    = "CN=Alle,OU=Grupper,DC=example,DC=org"
+)
+
+type planFx struct {
+	o     *org
+	dir   *inmem.Directory
+	links *adsync.MapLinks
+	eng   *adsync.Engine
+}
+
+func newPlanFx(t *testing.T) *planFx {
+	t.Helper()
+	f := &planFx{o: newOrg(t), links: adsync.NewMapLinks()}
+	dir, err := inmem.New(inmem.Options{BaseDN: "DC=example,DC=org"})
+	require.NoError(t, err)
+	for _, ou := range []string{orgBase, "OU=Kommune," + orgBase, "OU=Skolen,OU=Kommune," + orgBase, kapel, "OU=Grupper,DC=example,DC=org"} {
+		_, err := dir.Create(ctx, connectors.CreateRequest{DN: ou, Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"organizationalUnit"}}}})
+		require.NoError(t, err)
+	}
+	for g, sam := range map[string]string{laerere: "laerere", alle: "alle"} {
+		_, err := dir.Create(ctx, connectors.CreateRequest{DN: g, Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"group"}}, {Name: "sAMAccountName", Values: []string{sam}}}})
+		require.NoError(t, err)
+	}
+	f.dir = dir
+	cfg := adsync.Config{
+		Base:     "DC=example,DC=org",
+		ChapelOU: kapel,
+		Mapping: adsync.Mapping{Attributes: map[string]string{
+			"givenName":   "{{.Person.GivenNames}}",
+			"sn":          "{{.Person.Surname}}",
+			"displayName": "{{.Person.GivenNames}} {{.Person.Surname}}",
+			"title":       "{{.Primary.JobFunction}}",
+			"department":  "{{.Unit.Name}}",
+		}},
+		OU:     adsync.OURule{Mode: "mirror", Base: orgBase},
+		Groups: []adsync.GroupRule{{Unit: "1", Group: alle}, {JobFunction: "Lærer", Group: laerere}},
+	}
+	f.eng, err = adsync.NewEngine(cfg, dir, f.links)
+	require.NoError(t, err)
+	return f
+}
+
+func (f *planFx) plan(t *testing.T, day string, persons ...uuid.UUID) *adsync.Plan {
+	t.Helper()
+	p, err := f.eng.Plan(ctx, f.o.m.Latest().At(d(day)), persons)
+	require.NoError(t, err)
+	return p
+}
+
+// create makes the account a create op describes, with the anchor, as
+// apply will.
+func (f *planFx) create(t *testing.T, op adsync.Op, sam string) connectors.ID {
+	t.Helper()
+	attrs := []connectors.Attribute{{Name: "objectClass", Values: []string{"user"}}, {Name: "sAMAccountName", Values: []string{sam}}, {Name: "adminDisplayName", Values: []string{op.Person.String()}}}
+	for _, c := range op.Changes {
+		attrs = append(attrs, connectors.Attribute{Name: c.Attribute, Values: c.New})
+	}
+	id, err := f.dir.Create(ctx, connectors.CreateRequest{DN: op.DN, Attributes: attrs, Enabled: true, Password: "Start-Kode-2026!"})
+	require.NoError(t, err)
+	return id
+}
+
+func kinds(p *adsync.Plan) []string {
+	var out []string
+	for _, op := range p.Ops {
+		out = append(out, op.Kind.String())
+	}
+	return out
+}
+
+func TestPlanHireModifyMoveAndGroups(t *testing.T) {
+	f := newPlanFx(t)
+	p := f.plan(t, "2026-06-01", f.o.bo)
+	require.Equal(t, []string{"create", "group-add", "group-add"}, kinds(p))
+	create := p.Ops[0]
+	assert.Equal(t, "CN=Bo Erik Ek,OU=Skolen,OU=Kommune,"+orgBase, create.DN, "in the mirrored OU")
+	assert.Equal(t, []string{alle, laerere}, []string{p.Ops[1].Target, p.Ops[2].Target})
+
+	// Apply by hand; a crash before the link is written back: the anchor
+	// finds the account and the plan links it, with nothing else to do
+	// but the groups.
+	id := f.create(t, create, "boek")
+	p = f.plan(t, "2026-06-01", f.o.bo)
+	require.Equal(t, []string{"link", "group-add", "group-add"}, kinds(p))
+	assert.Equal(t, id, p.Ops[0].Account)
+	assert.Contains(t, p.Ops[0].Reason, "anchor")
+	for _, g := range []string{alle, laerere} {
+		gid, err := f.dir.ReadDN(ctx, g, nil)
+		require.NoError(t, err)
+		require.NoError(t, f.dir.AddMember(ctx, gid.ID, id))
+	}
+	e, err := f.dir.Read(ctx, id, nil)
+	require.NoError(t, err)
+	f.links.Set(f.o.bo, id, e.DN)
+	assert.Empty(t, f.plan(t, "2026-06-01", f.o.bo).Ops, "a second run plans nothing")
+
+	// Bo becomes a Pædagog from July: the title changes, the teachers'
+	// group goes.
+	var cs orgmodel.ChangeSet
+	eng, _ := f.o.m.Latest().At(d("2026-06-01")).PrimaryEngagement(f.o.bo)
+	cs.Update(eng.ID, timeline.Since(d("2026-07-01")), orgmodel.EngagementPatch{JobFunction: new("Pædagog")})
+	// And Skolen moves out from under Kommune to be a root of its own.
+	cs.Update(f.o.skolen, timeline.Since(d("2026-07-01")), orgmodel.UnitPatch{Parent: new(uuid.Nil)})
+	_, err = f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	require.NoError(t, err)
+	assert.Empty(t, f.plan(t, "2026-06-30", f.o.bo).Ops, "not before the day")
+	p = f.plan(t, "2026-07-01", f.o.bo)
+	// Both group rules stop applying: Bo is no teacher, and Skolen is no
+	// longer below Kommune (unit 1).
+	require.Equal(t, []string{"modify", "move", "group-remove", "group-remove"}, kinds(p))
+	assert.Equal(t, []adsync.Change{{Attribute: "title", Old: []string{"Lærer"}, New: []string{"Pædagog"}}}, p.Ops[0].Changes)
+	assert.Equal(t, "OU=Skolen,"+orgBase, p.Ops[1].Target)
+	assert.Equal(t, []string{alle, laerere}, []string{p.Ops[2].Target, p.Ops[3].Target})
+	assert.Contains(t, p.String(), `title: "Lærer" → "Pædagog"`, "the text plan shows old and new")
+}
+
+func TestPlanLeavesChapelAccountsAndLeaversToTheChapel(t *testing.T) {
+	f := newPlanFx(t)
+	op := f.plan(t, "2026-06-01", f.o.bo).Ops[0]
+	op.DN = "CN=Bo Erik Ek," + kapel
+	id := f.create(t, op, "boek")
+	require.NoError(t, f.dir.SetEnabled(ctx, id, false))
+	p := f.plan(t, "2026-06-01", f.o.bo)
+	assert.Equal(t, []string{"link"}, kinds(p), "in the chapel: linked, and left to the chapel to reactivate")
+	assert.Empty(t, f.plan(t, "2026-06-01", f.o.x).Ops, "no engagement: nothing for adsync")
+
+	// A disabled account outside the chapel is enabled.
+	require.NoError(t, f.dir.Delete(ctx, id))
+	op.DN = "CN=Bo Erik Ek,OU=Skolen,OU=Kommune," + orgBase
+	id = f.create(t, op, "boek")
+	require.NoError(t, f.dir.SetEnabled(ctx, id, false))
+	p = f.plan(t, "2026-06-01", f.o.bo)
+	assert.Contains(t, kinds(p), "enable")
+}
+
+func TestPlanReportsDisputesAndKeepsGoing(t *testing.T) {
+	f := newPlanFx(t)
+	op := f.plan(t, "2026-06-01", f.o.bo).Ops[0]
+	f.create(t, op, "boek")
+	op.DN = "CN=Bo 2,OU=Skolen,OU=Kommune," + orgBase
+	f.create(t, op, "boek2")
+	p := f.plan(t, "2026-06-01", f.o.bo, f.o.dorte)
+	require.Len(t, p.Errors, 1)
+	assert.Equal(t, f.o.bo, p.Errors[0].Person)
+	assert.Contains(t, p.Errors[0].Error(), "2 accounts match")
+	assert.Equal(t, "create", p.Ops[0].Kind.String(), "Dorte is planned all the same")
+	js, err := p.JSON()
+	require.NoError(t, err)
+	for _, out := range []string{p.String(), string(js)} {
+		assert.NotContains(t, out, "0101901234", "no CPR in a plan")
+	}
+}

@@ -15,7 +15,10 @@
 // checked at load), the desired state of a person's account, and
 // correlation (link, anchor, rules; linked, unlinked, unmatched or
 // disputed), the attribute diff with AD's comparison rules, the OU and
-// group rules, and the plan of a person (create, link, modify, move,
-// enable, group adds and removes; text and JSON) are built; apply, the
+// group rules, the plan of a person (create, link, modify, move, enable,
+// group adds and removes; text and JSON), and applying a plan (usernames
+// from the generator with "already exists" as the final word, the anchor
+// in the same Add, missing OUs created, transient errors retried, a
+// failure isolated to its person) are built; the chapel hand-off, the
 // event-driven worker, reconciliation and read-back are not yet.
 package adsync

@@ -37,6 +37,8 @@ type Links interface {
 	AccountDNs
 	// Link returns the objectGUID of the person's account, if known.
 	Link(person uuid.UUID) (connectors.ID, bool)
+	// Set records the person's account, after a create, a link or a move.
+	Set(person uuid.UUID, id connectors.ID, dn string)
 }
 
 // Engine plans (and, in time, applies) the org model into a directory.

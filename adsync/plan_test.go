@@ -1,6 +1,7 @@
 package adsync_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/orgsync/orgsync/connectors/inmem"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
+	"github.com/orgsync/orgsync/username"
 )
 
 const (
@@ -43,7 +45,15 @@ func newPlanFx(t *testing.T) *planFx {
 		require.NoError(t, err)
 	}
 	f.dir = dir
-	cfg := adsync.Config{
+	var err2 error
+	f.eng, err2 = adsync.NewEngine(f.engConfig(), dir, f.links)
+	require.NoError(t, err2)
+	return f
+}
+
+// engConfig is the test engine's configuration.
+func (f *planFx) engConfig() adsync.Config {
+	return adsync.Config{
 		Base:     "DC=example,DC=org",
 		ChapelOU: kapel,
 		Mapping: adsync.Mapping{Attributes: map[string]string{
@@ -52,13 +62,10 @@ func newPlanFx(t *testing.T) *planFx {
 			"displayName": "{{.Person.GivenNames}} {{.Person.Surname}}",
 			"title":       "{{.Primary.JobFunction}}",
 			"department":  "{{.Unit.Name}}",
-		}},
+		}, EnableDaysBefore: 7},
 		OU:     adsync.OURule{Mode: "mirror", Base: orgBase},
 		Groups: []adsync.GroupRule{{Unit: "1", Group: alle}, {JobFunction: "Lærer", Group: laerere}},
 	}
-	f.eng, err = adsync.NewEngine(cfg, dir, f.links)
-	require.NoError(t, err)
-	return f
 }
 
 func (f *planFx) plan(t *testing.T, day string, persons ...uuid.UUID) *adsync.Plan {
@@ -170,4 +177,74 @@ func TestPlanReportsDisputesAndKeepsGoing(t *testing.T) {
 	for _, out := range []string{p.String(), string(js)} {
 		assert.NotContains(t, out, "0101901234", "no CPR in a plan")
 	}
+}
+
+func (f *planFx) applier(t *testing.T, g orgmodel.Graph) *adsync.Applier {
+	t.Helper()
+	gen, err := username.New(username.Config{Patterns: []string{"FFLL", "FFLLX"}, UPNDomain: "example.org", MailDomain: "example.org"}, nil)
+	require.NoError(t, err)
+	return &adsync.Applier{Engine: f.eng, Usernames: gen, Names: adsync.GraphNames{Graph: g}, Sleep: func(time.Duration) {}}
+}
+
+func TestApplyThenNothingToDo(t *testing.T) {
+	f := newPlanFx(t)
+	g := f.o.m.Latest().At(d("2026-06-01"))
+	persons := []uuid.UUID{f.o.dorte, f.o.bo, f.o.eva, f.o.x}
+	p := f.plan(t, "2026-06-01", persons...)
+	rep, err := f.applier(t, g).Apply(ctx, p)
+	require.NoError(t, err)
+	require.Zero(t, rep.Failed(), "%+v", rep.Results)
+	assert.Len(t, rep.Created, 3, "Dorte, Bo, and Eva who starts within the week")
+	e, err := f.dir.Read(ctx, rep.Created[f.o.bo], []string{"sAMAccountName", "userPrincipalName", "mail", "title", "memberOf", "adminDisplayName"})
+	require.NoError(t, err)
+	assert.Equal(t, "boek", e.First("sAMAccountName"))
+	assert.Equal(t, "boek@example.org", e.First("userPrincipalName"))
+	assert.Equal(t, "bo.ek@example.org", e.First("mail"))
+	assert.Equal(t, "Lærer", e.First("title"))
+	assert.Equal(t, f.o.bo.String(), e.First("adminDisplayName"), "the anchor, in the same Add")
+	assert.Len(t, e.Get("memberOf"), 2)
+	assert.False(t, e.Disabled)
+	assert.Empty(t, f.plan(t, "2026-06-01", persons...).Ops, "a second run plans nothing")
+}
+
+// failing makes every Modify fail, transiently the first n times.
+type failing struct {
+	*inmem.Directory
+	transient int
+	calls     int
+}
+
+func (f *failing) Modify(c context.Context, id connectors.ID, mods []connectors.Modification) error {
+	f.calls++
+	if f.transient > 0 {
+		f.transient--
+		return connectors.Errorf(connectors.Transient, "modify", "connection reset")
+	}
+	return connectors.Errorf(connectors.Constraint, "modify", "value refused")
+}
+
+func TestApplyRetriesTransientErrorsAndIsolatesPermanentOnes(t *testing.T) {
+	f := newPlanFx(t)
+	g := f.o.m.Latest().At(d("2026-06-01"))
+	persons := []uuid.UUID{f.o.dorte, f.o.bo}
+	_, err := f.applier(t, g).Apply(ctx, f.plan(t, "2026-06-01", persons...))
+	require.NoError(t, err)
+	var cs orgmodel.ChangeSet
+	cs.Update(f.o.bo, timeline.Since(d("2026-01-01")), orgmodel.PersonPatch{Surname: new("Ekberg")})
+	cs.Update(f.o.dorte, timeline.Since(d("2026-01-01")), orgmodel.PersonPatch{Surname: new("Ærøe")})
+	_, err = f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	require.NoError(t, err)
+	p := f.plan(t, "2026-06-01", persons...)
+	require.Equal(t, []string{"modify", "modify"}, kinds(p))
+
+	fd := &failing{Directory: f.dir, transient: 2}
+	eng, err := adsync.NewEngine(f.engConfig(), fd, f.links)
+	require.NoError(t, err)
+	a := f.applier(t, f.o.m.Latest().At(d("2026-06-01")))
+	a.Engine = eng
+	rep, err := a.Apply(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Failed(), "both fail in the end: the value is refused")
+	assert.ErrorIs(t, rep.Results[0].Err, connectors.Constraint, "retried past the transient errors to the permanent one")
+	assert.Equal(t, 4, fd.calls, "two transient retries, then the permanent error; then the second person's one try")
 }

@@ -19,6 +19,8 @@
 // group adds and removes; text and JSON), and applying a plan (usernames
 // from the generator with "already exists" as the final word, the anchor
 // in the same Add, missing OUs created, transient errors retried, a
-// failure isolated to its person) are built; the chapel hand-off, the
-// event-driven worker, reconciliation and read-back are not yet.
+// failure isolated to its person), and the event-driven [Worker] (events
+// coalesced per batch, a unit's event fanned out to its subtree, a bounded
+// pool, acknowledged after the work) are built; the breaker on apply, the
+// chapel hand-off, scheduled reconciliation and read-back are not yet.
 package adsync

@@ -1,0 +1,81 @@
+package adsync_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+func TestWorkerFollowsTheModel(t *testing.T) {
+	f := newPlanFx(t)
+	now := timeline.DefaultZone().Start(d("2026-06-01")).Add(9 * time.Hour)
+	a := f.applier(t, f.o.m.Latest().At(d("2026-06-01")))
+	done := make(chan uuid.UUID, 100)
+	var mu sync.Mutex
+	var errs []error
+	w := &adsync.Worker{
+		Model: f.o.m, Name: "adsync", Engine: f.eng, Applier: *a,
+		Now: func() time.Time { return now },
+		OnResult: func(p uuid.UUID, rep *adsync.Report, err error) {
+			mu.Lock()
+			if err != nil {
+				errs = append(errs, err)
+			} else if rep.Failed() > 0 {
+				errs = append(errs, rep.Results[0].Err)
+			}
+			mu.Unlock()
+			done <- p
+		},
+	}
+	c, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = w.Run(c) }()
+
+	// The first batch is the model's history: every person is processed
+	// (those without an engagement plan nothing).
+	wait := func(n int) {
+		for range n {
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the worker did not process the persons")
+			}
+		}
+	}
+	wait(4)
+	mu.Lock()
+	require.Empty(t, errs)
+	mu.Unlock()
+	id, ok := f.links.Link(f.o.bo)
+	require.True(t, ok, "Bo's account was created and linked")
+
+	// Renaming Skolen concerns everyone in it: Bo's department follows.
+	var cs orgmodel.ChangeSet
+	cs.Update(f.o.skolen, timeline.Since(d("2026-01-01")), orgmodel.UnitPatch{Name: new("Nordskolen")})
+	_, err := f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	require.NoError(t, err)
+	wait(2) // Bo, and Eva who starts in the week
+	e, err := f.dir.Read(ctx, id, []string{"department"})
+	require.NoError(t, err)
+	assert.Equal(t, "Nordskolen", e.First("department"))
+	assert.Contains(t, e.DN, "OU=Nordskolen", "moved to the renamed unit's OU")
+}
+
+func TestConcernedPersons(t *testing.T) {
+	o := newOrg(t)
+	g := o.m.Latest().At(d("2026-06-10"))
+	events := []orgmodel.Event{{OwnerKind: orgmodel.KindUnit, Owner: o.kommune}, {OwnerKind: orgmodel.KindPerson, Owner: o.bo}}
+	assert.ElementsMatch(t, []uuid.UUID{o.dorte, o.bo, o.eva}, adsync.Concerned(g, events, 0), "the unit's subtree, and the person once")
+	g = o.m.Latest().At(d("2026-06-01"))
+	assert.ElementsMatch(t, []uuid.UUID{o.dorte, o.bo}, adsync.Concerned(g, events, 0))
+	assert.ElementsMatch(t, []uuid.UUID{o.dorte, o.bo, o.eva}, adsync.Concerned(g, events, 7), "Eva starts within the window")
+}

@@ -99,13 +99,25 @@ type Match struct {
 	Candidates []connectors.ID
 }
 
+// finder is where correlation looks accounts up: the directory itself
+// (one search per question, for the worker's few persons) or an index of
+// every account loaded with one search (for a run over everyone).
+type finder interface {
+	read(ctx context.Context, id connectors.ID) (*connectors.Entry, error)
+	find(ctx context.Context, attr, value string) ([]*connectors.Entry, error)
+}
+
 // Correlate finds the account of the person d describes: by the stored
 // link (an objectGUID, "" if none), then by the anchor, then by the rules,
 // searching below base and reading attrs of what it finds. A stale link
 // (the account is gone) falls through to the anchor and the rules.
 func (c *Correlation) Correlate(ctx context.Context, dir connectors.Directory, base string, link connectors.ID, d *Data, attrs []string) (Match, error) {
+	return c.correlate(ctx, dirFinder{dir: dir, base: base, attrs: attrs}, link, d)
+}
+
+func (c *Correlation) correlate(ctx context.Context, f finder, link connectors.ID, d *Data) (Match, error) {
 	if link != "" {
-		e, err := dir.Read(ctx, link, attrs)
+		e, err := f.read(ctx, link)
 		switch {
 		case err == nil:
 			return Match{Outcome: Linked, Entry: e, By: "link"}, nil
@@ -113,7 +125,7 @@ func (c *Correlation) Correlate(ctx context.Context, dir connectors.Directory, b
 			return Match{}, err
 		}
 	}
-	m, err := c.search(ctx, dir, base, connectors.Eq(c.Anchor, d.Person.ID), "anchor", attrs)
+	m, err := match(ctx, f, c.Anchor, d.Person.ID, "anchor")
 	if err != nil || m.Outcome != Unmatched {
 		return m, err
 	}
@@ -125,7 +137,7 @@ func (c *Correlation) Correlate(ctx context.Context, dir connectors.Directory, b
 		if v == "" {
 			continue // nothing to compare: the rule does not apply
 		}
-		m, err := c.search(ctx, dir, base, connectors.Eq(c.Rules[i].Attribute, v), c.Rules[i].Attribute, attrs)
+		m, err := match(ctx, f, c.Rules[i].Attribute, v, c.Rules[i].Attribute)
 		if err != nil || m.Outcome != Unmatched {
 			return m, err
 		}
@@ -133,17 +145,9 @@ func (c *Correlation) Correlate(ctx context.Context, dir connectors.Directory, b
 	return Match{Outcome: Unmatched}, nil
 }
 
-// search looks for user accounts matching f.
-func (c *Correlation) search(ctx context.Context, dir connectors.Directory, base string, f connectors.Filter, by string, attrs []string) (Match, error) {
-	var found []*connectors.Entry
-	req := connectors.SearchRequest{BaseDN: base, Filter: connectors.And(connectors.Eq("objectClass", "user"), f), Attributes: attrs}
-	err := dir.Search(ctx, req, func(e *connectors.Entry) error {
-		found = append(found, e)
-		if len(found) > 10 {
-			return connectors.ErrStop // enough to call it disputed
-		}
-		return nil
-	})
+// match turns what a finder found into an outcome.
+func match(ctx context.Context, f finder, attr, value, by string) (Match, error) {
+	found, err := f.find(ctx, attr, value)
 	if err != nil {
 		return Match{}, err
 	}
@@ -158,4 +162,66 @@ func (c *Correlation) search(ctx context.Context, dir connectors.Directory, base
 		m.Candidates = append(m.Candidates, e.ID)
 	}
 	return m, nil
+}
+
+// dirFinder asks the directory.
+type dirFinder struct {
+	dir   connectors.Directory
+	base  string
+	attrs []string
+}
+
+func (f dirFinder) read(ctx context.Context, id connectors.ID) (*connectors.Entry, error) {
+	return f.dir.Read(ctx, id, f.attrs)
+}
+
+func (f dirFinder) find(ctx context.Context, attr, value string) ([]*connectors.Entry, error) {
+	var found []*connectors.Entry
+	req := connectors.SearchRequest{BaseDN: f.base, Filter: connectors.And(connectors.Eq("objectClass", "user"), connectors.Eq(attr, value)), Attributes: f.attrs}
+	err := f.dir.Search(ctx, req, func(e *connectors.Entry) error {
+		found = append(found, e)
+		if len(found) > 10 {
+			return connectors.ErrStop // enough to call it disputed
+		}
+		return nil
+	})
+	return found, err
+}
+
+// accountIndex is every account below the base, read with one search and
+// indexed by id and by the values of the attributes correlation compares
+// (case-folded, as AD's equality matching is for these).
+type accountIndex struct {
+	byID   map[connectors.ID]*connectors.Entry
+	byAttr map[string]map[string][]*connectors.Entry
+}
+
+// loadAccounts reads every user account below base.
+func loadAccounts(ctx context.Context, dir connectors.Directory, base string, attrs, keys []string) (*accountIndex, error) {
+	x := &accountIndex{byID: map[connectors.ID]*connectors.Entry{}, byAttr: map[string]map[string][]*connectors.Entry{}}
+	for _, k := range keys {
+		x.byAttr[connectors.FoldCase(k)] = map[string][]*connectors.Entry{}
+	}
+	req := connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: attrs}
+	err := dir.Search(ctx, req, func(e *connectors.Entry) error {
+		x.byID[e.ID] = e
+		for k, idx := range x.byAttr {
+			for _, v := range e.Get(k) {
+				idx[connectors.FoldCase(v)] = append(idx[connectors.FoldCase(v)], e)
+			}
+		}
+		return nil
+	})
+	return x, err
+}
+
+func (x *accountIndex) read(_ context.Context, id connectors.ID) (*connectors.Entry, error) {
+	if e, ok := x.byID[id]; ok {
+		return e, nil
+	}
+	return nil, connectors.Errorf(connectors.NotFound, "read", "no account %s below the base", id)
+}
+
+func (x *accountIndex) find(_ context.Context, attr, value string) ([]*connectors.Entry, error) {
+	return x.byAttr[connectors.FoldCase(attr)][connectors.FoldCase(value)], nil
 }

@@ -90,12 +90,15 @@ func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, erro
 	return e, nil
 }
 
-// readAttrs are the attributes read of an account: the mapped ones, and
-// memberOf.
+// readAttrs are the attributes read of an account: the mapped ones, the
+// anchor and the rules' attributes, and memberOf.
 func (e *Engine) readAttrs() []string {
 	out := []string{"memberOf", e.cfg.Correlation.Anchor}
 	for a := range e.cfg.Mapping.Attributes {
 		out = append(out, a)
+	}
+	for _, r := range e.cfg.Correlation.Rules {
+		out = append(out, r.Attribute)
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
@@ -114,15 +117,35 @@ func (e *Engine) inChapel(dn string) bool {
 	return err == nil && n == e.chapelKey
 }
 
+// bulk is how many persons make a run read every account at once rather
+// than ask the directory person by person: below it, a few searches are
+// cheaper than reading everything; above it, one paged search is.
+const bulk = 50
+
 // Plan plans every person given on the graph's day. A person that fails is
-// recorded and the others are planned.
+// recorded and the others are planned. For more than a few persons it
+// reads every account below the base with one search and correlates in
+// memory, instead of searching per person (the anchor attribute is not
+// indexed in AD).
 func (e *Engine) Plan(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID) (*Plan, error) {
+	var f finder = dirFinder{dir: e.dir, base: e.cfg.Base, attrs: e.readAttrs()}
+	if len(persons) > bulk {
+		keys := []string{e.cfg.Correlation.Anchor}
+		for _, r := range e.cfg.Correlation.Rules {
+			keys = append(keys, r.Attribute)
+		}
+		x, err := loadAccounts(ctx, e.dir, e.cfg.Base, e.readAttrs(), keys)
+		if err != nil {
+			return nil, err
+		}
+		f = x
+	}
 	p := &Plan{}
 	for _, person := range persons {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		ops, err := e.PlanPerson(ctx, g, person)
+		ops, err := e.planPerson(ctx, g, person, f)
 		switch {
 		case errors.Is(err, ErrNoEngagement):
 			continue // the chapel's business

@@ -230,6 +230,10 @@ func planPerson(person uuid.UUID, m Match, attrs []connectors.Attribute, target 
 // found by correlation in dir below base. A person without an engagement
 // in the window gets no operations (the chapel handles leavers).
 func (e *Engine) PlanPerson(ctx context.Context, g orgmodel.Graph, person uuid.UUID) ([]Op, error) {
+	return e.planPerson(ctx, g, person, dirFinder{dir: e.dir, base: e.cfg.Base, attrs: e.readAttrs()})
+}
+
+func (e *Engine) planPerson(ctx context.Context, g orgmodel.Graph, person uuid.UUID, f finder) ([]Op, error) {
 	d, err := DataFor(g, &e.cfg.Mapping, person, e.links)
 	if err != nil {
 		return nil, err
@@ -243,7 +247,7 @@ func (e *Engine) PlanPerson(ctx context.Context, g orgmodel.Graph, person uuid.U
 		return nil, err
 	}
 	link, _ := e.links.Link(person)
-	m, err := e.cfg.Correlation.Correlate(ctx, e.dir, e.cfg.Base, link, d, e.readAttrs())
+	m, err := e.cfg.Correlation.correlate(ctx, f, link, d)
 	if err != nil {
 		return nil, err
 	}

@@ -204,15 +204,45 @@ func (a *Applier) create(ctx context.Context, op Op, rep *Report) error {
 			for _, c := range op.Changes {
 				attrs = append(attrs, connectors.Attribute{Name: c.Attribute, Values: c.New})
 			}
-			id, err := e.dir.(connectors.Creator).Create(ctx, connectors.CreateRequest{DN: op.DN, Attributes: attrs, Password: connectors.Secret(initialPassword()), Enabled: true})
+			dn, err := a.freeDN(ctx, op.DN)
+			if err != nil {
+				return err
+			}
+			id, err := e.dir.(connectors.Creator).Create(ctx, connectors.CreateRequest{DN: dn, Attributes: attrs, Password: connectors.Secret(initialPassword()), Enabled: true})
 			if err != nil {
 				return err
 			}
 			rep.Created[op.Person] = id
-			e.links.Set(op.Person, id, op.DN)
+			e.links.Set(op.Person, id, dn)
 			return nil
 		})
 	return err
+}
+
+// freeDN returns dn, or if an object is there already (two people with
+// the same name in one OU), the same name numbered: "Jens Hansen 2", "3"…
+// A DN taken between this check and the Add fails that Add as "already
+// exists", and the next attempt looks again.
+func (a *Applier) freeDN(ctx context.Context, dn string) (string, error) {
+	rdn, parent, err := connectors.SplitDN(dn)
+	if err != nil {
+		return "", err
+	}
+	try := dn
+	for i := 2; ; i++ {
+		_, err := a.Engine.dir.ReadDN(ctx, try, []string{"cn"})
+		switch {
+		case errors.Is(err, connectors.NotFound):
+			return try, nil
+		case err != nil:
+			return "", err
+		case i > 999:
+			return "", fmt.Errorf("adsync: %d objects are named %q in %s", i-1, rdn.Value, parent)
+		}
+		if try, err = connectors.JoinDN(rdn.Type, fmt.Sprintf("%s %d", rdn.Value, i), parent); err != nil {
+			return "", err
+		}
+	}
 }
 
 // ensureOU creates an OU and its missing parents below the engine's base.

@@ -248,3 +248,23 @@ func TestApplyRetriesTransientErrorsAndIsolatesPermanentOnes(t *testing.T) {
 	assert.ErrorIs(t, rep.Results[0].Err, connectors.Constraint, "retried past the transient errors to the permanent one")
 	assert.Equal(t, 4, fd.calls, "two transient retries, then the permanent error; then the second person's one try")
 }
+
+func TestTwoPeopleWithOneNameGetTwoAccounts(t *testing.T) {
+	f := newPlanFx(t)
+	var cs orgmodel.ChangeSet
+	from := timeline.Since(d("2024-01-01"))
+	twin := cs.Add("", from, orgmodel.PersonAttrs{GivenNames: "Bo Erik", Surname: "Ek"})
+	cs.Add("9", from, orgmodel.EngagementAttrs{Person: twin, Unit: f.o.skolen, JobFunction: "Lærer", Fraction: 1})
+	_, err := f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	require.NoError(t, err)
+	g := f.o.m.Latest().At(d("2026-06-01"))
+	p := f.plan(t, "2026-06-01", f.o.bo, twin)
+	rep, err := f.applier(t, g).Apply(ctx, p)
+	require.NoError(t, err)
+	require.Zero(t, rep.Failed(), "%+v", rep.Results)
+	dn1, _ := f.links.AccountDN(f.o.bo)
+	dn2, _ := f.links.AccountDN(twin)
+	assert.Equal(t, "CN=Bo Erik Ek,OU=Skolen,OU=Kommune,"+orgBase, dn1)
+	assert.Equal(t, "CN=Bo Erik Ek 2,OU=Skolen,OU=Kommune,"+orgBase, dn2)
+	assert.Empty(t, f.plan(t, "2026-06-01", f.o.bo, twin).Ops)
+}

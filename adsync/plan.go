@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
 )
 
@@ -101,22 +102,49 @@ func (p *Plan) String() string {
 			fmt.Fprintf(&b, " → %s", op.Target)
 		}
 		fmt.Fprintf(&b, "  (%s)\n", op.Reason)
-		for _, c := range op.Changes {
+		for _, c := range masked(op.Changes) {
 			fmt.Fprintf(&b, "    %s: %q → %q\n", c.Attribute, strings.Join(c.Old, "; "), strings.Join(c.New, "; "))
 		}
 	}
 	for _, e := range p.Errors {
-		fmt.Fprintf(&b, "error        %v\n", e)
+		fmt.Fprintf(&b, "error        %s\n", redact.NationalIDs(e.Error()))
 	}
 	return b.String()
 }
 
-// JSON returns the plan as JSON, for saving and applying exactly.
+// JSON returns the plan as JSON, for review and records. Values that look
+// like national ids are masked, as in String: a plan is read by people,
+// and a CPR number mapped on purpose (employeeID) must not reach them.
 func (p *Plan) JSON() ([]byte, error) {
-	for _, e := range p.Errors {
-		e.Message = e.Err.Error()
+	out := Plan{Ops: make([]Op, len(p.Ops)), Errors: p.Errors}
+	for i, op := range p.Ops {
+		op.Changes = masked(op.Changes)
+		out.Ops[i] = op
 	}
-	return json.MarshalIndent(p, "", "  ")
+	for _, e := range p.Errors {
+		e.Message = redact.NationalIDs(e.Err.Error())
+	}
+	return json.MarshalIndent(out, "", "  ")
+}
+
+// masked returns the changes with national ids in their values masked.
+func masked(changes []Change) []Change {
+	out := make([]Change, len(changes))
+	for i, c := range changes {
+		out[i] = Change{Attribute: c.Attribute, Old: maskAll(c.Old), New: maskAll(c.New)}
+	}
+	return out
+}
+
+func maskAll(vs []string) []string {
+	if vs == nil {
+		return nil
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = redact.NationalIDs(v)
+	}
+	return out
 }
 
 // GroupRule gives members of a unit (and its subtree), or holders of a job

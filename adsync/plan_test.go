@@ -268,3 +268,24 @@ func TestTwoPeopleWithOneNameGetTwoAccounts(t *testing.T) {
 	assert.Equal(t, "CN=Bo Erik Ek 2,OU=Skolen,OU=Kommune,"+orgBase, dn2)
 	assert.Empty(t, f.plan(t, "2026-06-01", f.o.bo, twin).Ops)
 }
+
+func TestAPlanThatMapsTheCPRMasksItInPrint(t *testing.T) {
+	f := newPlanFx(t)
+	cfg := f.engConfig()
+	cfg.Mapping.Attributes["employeeID"] = "{{cpr .}}"
+	eng, err := adsync.NewEngine(cfg, f.dir, f.links)
+	require.NoError(t, err)
+	p, err := eng.Plan(ctx, f.o.m.Latest().At(d("2026-06-01")), []uuid.UUID{f.o.bo})
+	require.NoError(t, err)
+	js, err := p.JSON()
+	require.NoError(t, err)
+	for _, out := range []string{p.String(), string(js)} {
+		assert.NotContains(t, out, "0101901234")
+		assert.Contains(t, out, "010190-xxxx", "masked, not dropped")
+	}
+	found := false
+	for _, c := range p.Ops[0].Changes {
+		found = found || (c.Attribute == "employeeID" && c.New[0] == "0101901234")
+	}
+	assert.True(t, found, "the operation itself keeps the value it writes")
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/internal/redact"
 )
 
 // People tells the runner about the person an account belongs to. The org
@@ -70,9 +71,10 @@ type AccountError struct {
 	Err error
 }
 
-// Error says which account and what.
+// Error says which account and what. A DN an operator built from a CPR
+// number is masked like every other error text.
 func (e *AccountError) Error() string {
-	return fmt.Sprintf("chapel: account %s (%s): %v", e.ID, e.DN, e.Err)
+	return redact.NationalIDs(fmt.Sprintf("chapel: account %s (%s): %v", e.ID, e.DN, e.Err))
 }
 
 // Unwrap returns the underlying error.

@@ -243,3 +243,9 @@ func TestDecisionsCarryTheDeletionDay(t *testing.T) {
 	assert.Equal(t, d("2026-04-05"), p.Decide(at("2026-02-01"), acct, left).DeleteOn, "before it is due")
 	assert.Equal(t, d("2026-04-05"), p.Decide(at("2026-05-01"), acct, left).DeleteOn, "and after")
 }
+
+func TestAccountErrorsMaskNationalIDs(t *testing.T) {
+	e := &chapel.AccountError{ID: "12345678-1234-4abc-8def-123456789abc", DN: "CN=0101901234," + skolen, Err: fmt.Errorf("boom")}
+	assert.NotContains(t, e.Error(), "0101901234")
+	assert.Contains(t, e.Error(), "12345678-1234-4abc-8def-123456789abc", "the id stays whole")
+}

@@ -13,14 +13,22 @@ type dnKey []connectors.RDN
 
 // keyOf parses and folds a DN; nil if it does not parse.
 func keyOf(dn string) dnKey {
+	k, _ := parse(dn)
+	return k
+}
+
+// parse parses a DN once into its folded key and its parent's DN as
+// written (for a stamp's "from"); nil and "" if it does not parse.
+func parse(dn string) (dnKey, string) {
 	rdns, err := connectors.ParseDN(dn)
-	if err != nil {
-		return nil
+	if err != nil || len(rdns) == 0 {
+		return nil, ""
 	}
+	parent := connectors.FormatDN(rdns[1:])
 	for i := range rdns {
 		rdns[i] = connectors.RDN{Type: connectors.FoldCase(rdns[i].Type), Value: connectors.FoldCase(rdns[i].Value)}
 	}
-	return rdns
+	return rdns, parent
 }
 
 // under reports whether k is ou or below it.
@@ -30,12 +38,3 @@ func (k dnKey) under(ou dnKey) bool {
 
 // childOf reports whether k is directly below ou.
 func (k dnKey) childOf(ou dnKey) bool { return len(k) == len(ou)+1 && k.under(ou) }
-
-// parent returns the DN of an entry's parent, as written (not folded).
-func parent(dn string) string {
-	rdns, err := connectors.ParseDN(dn)
-	if err != nil || len(rdns) == 0 {
-		return ""
-	}
-	return connectors.FormatDN(rdns[1:])
-}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orgsync/orgsync/internal/shorten"
 	"strings"
 
 	"github.com/orgsync/orgsync/orgmodel/timeline"
@@ -132,9 +133,5 @@ func ParseStamp(v string) (s Stamp, ok bool, err error) {
 	return Stamp{Disabled: d, Reason: j.Reason, From: j.From, Groups: j.Groups}, true, nil
 }
 
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
-}
+// clip bounds outside text quoted in a message.
+func clip(s string) string { return shorten.To(s, 80) }

@@ -154,7 +154,12 @@ type Decision struct {
 //
 // The policy must have been validated.
 func (p *Policy) Classify(a Account) (State, Stamp, error) {
-	k := keyOf(a.DN)
+	k, _ := parse(a.DN)
+	return p.classify(a, k)
+}
+
+// classify is Classify for a DN parsed already.
+func (p *Policy) classify(a Account, k dnKey) (State, Stamp, error) {
 	if a.Service || a.Protected || p.protectedOU(k) {
 		return Excluded, Stamp{}, nil
 	}
@@ -182,7 +187,8 @@ func (p *Policy) Classify(a Account) (State, Stamp, error) {
 // person gives a decision. Employment is looked at first, so a person
 // rehired on the day their account was due for deletion gets it back.
 func (pol *Policy) Decide(now time.Time, a Account, p Person) Decision {
-	state, st, err := pol.Classify(a)
+	k, from := parse(a.DN)
+	state, st, err := pol.classify(a, k)
 	d := Decision{State: state, Stamp: st}
 	today := pol.Zone.Date(now)
 	switch {
@@ -199,7 +205,7 @@ func (pol *Policy) Decide(now time.Time, a Account, p Person) Decision {
 	if p.Employed {
 		return pol.decideEmployed(d, a, p)
 	}
-	return pol.decideLeft(d, a, p, now, today)
+	return pol.decideLeft(d, a, p, now, today, from)
 }
 
 func (pol *Policy) decideEmployed(d Decision, a Account, p Person) Decision {
@@ -225,8 +231,7 @@ func (pol *Policy) decideEmployed(d Decision, a Account, p Person) Decision {
 	return d
 }
 
-func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, today timeline.Date) Decision {
-	from := parent(a.DN)
+func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, today timeline.Date, from string) Decision {
 	due := pol.disableAt(p.LeftOn)
 	notYet := now.Before(due)
 	switch d.State {

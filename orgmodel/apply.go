@@ -234,7 +234,7 @@ func (tx *txn) validate() {
 		if o := tx.changed[id]; o != nil && o.Kind == KindPerson {
 			var last CPR
 			for sp := range o.Timeline.All() {
-				if c := sp.Value.(PersonAttrs).NationalID; !c.IsZero() && c != last && !containsID(tx.cpr[c], id) {
+				if c := sp.Value.(PersonAttrs).NationalID; !c.IsZero() && c != last && !slices.Contains(tx.cpr[c], id) {
 					tx.cpr[c] = append(tx.cpr[c], id)
 					last = c
 				}

@@ -128,7 +128,7 @@ type RelatedUnitsAttrs struct {
 
 // normalised returns the pair in ascending order.
 func (a RelatedUnitsAttrs) normalised() RelatedUnitsAttrs {
-	if uuidLess(a.Units[1], a.Units[0]) {
+	if compareUUID(a.Units[1], a.Units[0]) < 0 {
 		a.Units[0], a.Units[1] = a.Units[1], a.Units[0]
 	}
 	return a
@@ -390,5 +390,3 @@ func owner(a Attrs) (uuid.UUID, Kind) {
 	}
 	return uuid.Nil, 0
 }
-
-func uuidLess(a, b uuid.UUID) bool { return strings.Compare(string(a[:]), string(b[:])) < 0 }

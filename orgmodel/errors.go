@@ -3,6 +3,7 @@ package orgmodel
 import (
 	"errors"
 	"fmt"
+	"github.com/orgsync/orgsync/internal/shorten"
 	"strings"
 
 	"github.com/google/uuid"
@@ -227,9 +228,5 @@ func (ps *problems) err() error {
 // ErrClosed is returned by a model whose store has been closed.
 var ErrClosed = errors.New("orgmodel: model is closed")
 
-func clipText(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
+// clipText bounds outside text quoted in a message.
+func clipText(s string) string { return shorten.To(s, 64) }

@@ -1,6 +1,7 @@
 package orgmodel
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 
@@ -69,14 +70,45 @@ func (g Graph) attrs(r *record, k Kind) (Attrs, bool) {
 	return o.Timeline.At(g.day)
 }
 
+// one reads object id as a T on the graph's day, if it is of kind k and
+// valid then. The caller holds the read lock.
+func one[A Attrs, T any](g Graph, id uuid.UUID, k Kind, mk func(Info, A) T) (T, bool) {
+	in, a, ok := g.get(id, k)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return mk(in, a.(A)), true
+}
+
+// pointing returns, as Ts, the objects of kind k that point at target on
+// the graph's day and that keep says point at it in the way asked about.
+// The caller holds the read lock.
+func pointing[A Attrs, T any](g Graph, target uuid.UUID, k Kind, keep func(A) bool, mk func(Info, A) T) []T {
+	var out []T
+	for _, r := range g.v.m.records[target].referrers(k) {
+		in, a, ok := g.getRec(r, k)
+		if ok && keep(a.(A)) {
+			out = append(out, mk(in, a.(A)))
+		}
+	}
+	return out
+}
+
+func mkPerson(in Info, a PersonAttrs) Person             { return Person{in, a} }
+func mkUnit(in Info, a UnitAttrs) Unit                   { return Unit{in, a} }
+func mkEngagement(in Info, a EngagementAttrs) Engagement { return Engagement{in, a} }
+func mkManager(in Info, a ManagerAttrs) Manager          { return Manager{in, a} }
+func mkAccount(in Info, a AccountAttrs) Account          { return Account{in, a} }
+func mkAddress(in Info, a AddressAttrs) Address          { return Address{in, a} }
+func mkAssociation(in Info, a AssociationAttrs) Association {
+	return Association{in, a}
+}
+
 // Person returns the person, and false if it is not valid on the day.
 func (g Graph) Person(id uuid.UUID) (Person, bool) {
 	defer g.rlock()()
-	in, a, ok := g.get(id, KindPerson)
-	if !ok {
-		return Person{}, false
-	}
-	return Person{in, a.(PersonAttrs)}, true
+	return one(g, id, KindPerson, mkPerson)
 }
 
 // Unit returns the unit, and false if it is not valid on the day.
@@ -85,44 +117,26 @@ func (g Graph) Unit(id uuid.UUID) (Unit, bool) {
 	return g.unit(id)
 }
 
-func (g Graph) unit(id uuid.UUID) (Unit, bool) {
-	in, a, ok := g.get(id, KindUnit)
-	if !ok {
-		return Unit{}, false
-	}
-	return Unit{in, a.(UnitAttrs)}, true
-}
+func (g Graph) unit(id uuid.UUID) (Unit, bool) { return one(g, id, KindUnit, mkUnit) }
 
 // Engagement returns the engagement, and false if it is not valid on the
 // day.
 func (g Graph) Engagement(id uuid.UUID) (Engagement, bool) {
 	defer g.rlock()()
-	in, a, ok := g.get(id, KindEngagement)
-	if !ok {
-		return Engagement{}, false
-	}
-	return Engagement{in, a.(EngagementAttrs)}, true
+	return one(g, id, KindEngagement, mkEngagement)
 }
 
 // Manager returns the manager role, and false if it is not valid on the
 // day.
 func (g Graph) Manager(id uuid.UUID) (Manager, bool) {
 	defer g.rlock()()
-	in, a, ok := g.get(id, KindManager)
-	if !ok {
-		return Manager{}, false
-	}
-	return Manager{in, a.(ManagerAttrs)}, true
+	return one(g, id, KindManager, mkManager)
 }
 
 // Account returns the account, and false if it is not valid on the day.
 func (g Graph) Account(id uuid.UUID) (Account, bool) {
 	defer g.rlock()()
-	in, a, ok := g.get(id, KindAccount)
-	if !ok {
-		return Account{}, false
-	}
-	return Account{in, a.(AccountAttrs)}, true
+	return one(g, id, KindAccount, mkAccount)
 }
 
 // Parent returns the unit's parent, and false for a root or a unit not
@@ -204,11 +218,4 @@ func sortUnits(us []Unit) {
 	})
 }
 
-func compareUUID(a, b uuid.UUID) int {
-	for i := range a {
-		if c := cmp.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
-}
+func compareUUID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }

@@ -59,7 +59,7 @@ func (x *index) add(records map[uuid.UUID]*record, o *Object, rec *record, isNew
 	if o.UserKey != "" {
 		k := userKey{o.Kind, o.UserKey}
 		if ids := x.userKeys[k]; len(ids) == 0 || ids[len(ids)-1] != o.ID {
-			if !containsID(ids, o.ID) {
+			if !slices.Contains(ids, o.ID) {
 				x.userKeys[k] = append(ids, o.ID)
 			}
 		}
@@ -83,7 +83,7 @@ func (x *index) add(records map[uuid.UUID]*record, o *Object, rec *record, isNew
 		}
 		switch a := sp.Value.(type) {
 		case PersonAttrs:
-			if !a.NationalID.IsZero() && !containsID(x.nationalIDs[a.NationalID], o.ID) {
+			if !a.NationalID.IsZero() && !slices.Contains(x.nationalIDs[a.NationalID], o.ID) {
 				x.nationalIDs[a.NationalID] = append(x.nationalIDs[a.NationalID], o.ID)
 			}
 		case UnitAttrs:
@@ -102,13 +102,4 @@ func (x *index) add(records map[uuid.UUID]*record, o *Object, rec *record, isNew
 			x.boundaries[d] = append(x.boundaries[d], o.ID)
 		}
 	}
-}
-
-func containsID(ids []uuid.UUID, id uuid.UUID) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }

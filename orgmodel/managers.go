@@ -74,13 +74,7 @@ func (g Graph) Engagements(person uuid.UUID) []Engagement {
 }
 
 func (g Graph) engagements(person uuid.UUID) []Engagement {
-	var out []Engagement
-	for _, r := range g.v.m.records[person].referrers(KindEngagement) {
-		in, a, ok := g.getRec(r, KindEngagement)
-		if ok && a.(EngagementAttrs).Person == person {
-			out = append(out, Engagement{in, a.(EngagementAttrs)})
-		}
-	}
+	out := pointing(g, person, KindEngagement, func(a EngagementAttrs) bool { return a.Person == person }, mkEngagement)
 	slices.SortFunc(out, comparePrimary)
 	return out
 }
@@ -171,13 +165,7 @@ func (g Graph) primaryEngagement(person uuid.UUID) (Engagement, bool) {
 // employment number.
 func (g Graph) UnitEngagements(unit uuid.UUID) []Engagement {
 	defer g.rlock()()
-	var out []Engagement
-	for _, r := range g.v.m.records[unit].referrers(KindEngagement) {
-		in, a, ok := g.getRec(r, KindEngagement)
-		if ok && a.(EngagementAttrs).Unit == unit {
-			out = append(out, Engagement{in, a.(EngagementAttrs)})
-		}
-	}
+	out := pointing(g, unit, KindEngagement, func(a EngagementAttrs) bool { return a.Unit == unit }, mkEngagement)
 	slices.SortFunc(out, func(a, b Engagement) int {
 		return cmp.Or(compareNumeric(a.EmploymentNumber, b.EmploymentNumber), compareUUID(a.ID, b.ID))
 	})

@@ -73,13 +73,7 @@ func (g Graph) RelatedUnits(unit uuid.UUID) []Unit {
 // unit on the day, by system and username.
 func (g Graph) Accounts(owner uuid.UUID) []Account {
 	defer g.rlock()()
-	var out []Account
-	for _, r := range g.v.m.records[owner].referrers(KindAccount) {
-		in, a, ok := g.getRec(r, KindAccount)
-		if ok && (a.(AccountAttrs).Person == owner || a.(AccountAttrs).Unit == owner) {
-			out = append(out, Account{in, a.(AccountAttrs)})
-		}
-	}
+	out := pointing(g, owner, KindAccount, func(a AccountAttrs) bool { return a.Person == owner || a.Unit == owner }, mkAccount)
 	slices.SortFunc(out, func(a, b Account) int {
 		return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.Username, b.Username), compareUUID(a.ID, b.ID))
 	})
@@ -90,13 +84,7 @@ func (g Graph) Accounts(owner uuid.UUID) []Account {
 // and value.
 func (g Graph) Addresses(owner uuid.UUID) []Address {
 	defer g.rlock()()
-	var out []Address
-	for _, r := range g.v.m.records[owner].referrers(KindAddress) {
-		in, a, ok := g.getRec(r, KindAddress)
-		if ok && (a.(AddressAttrs).Person == owner || a.(AddressAttrs).Unit == owner) {
-			out = append(out, Address{in, a.(AddressAttrs)})
-		}
-	}
+	out := pointing(g, owner, KindAddress, func(a AddressAttrs) bool { return a.Person == owner || a.Unit == owner }, mkAddress)
 	slices.SortFunc(out, func(a, b Address) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Value, b.Value), compareUUID(a.ID, b.ID))
 	})
@@ -107,13 +95,7 @@ func (g Graph) Addresses(owner uuid.UUID) []Address {
 // by type.
 func (g Graph) Associations(of uuid.UUID) []Association {
 	defer g.rlock()()
-	var out []Association
-	for _, r := range g.v.m.records[of].referrers(KindAssociation) {
-		in, a, ok := g.getRec(r, KindAssociation)
-		if ok && (a.(AssociationAttrs).Person == of || a.(AssociationAttrs).Unit == of) {
-			out = append(out, Association{in, a.(AssociationAttrs)})
-		}
-	}
+	out := pointing(g, of, KindAssociation, func(a AssociationAttrs) bool { return a.Person == of || a.Unit == of }, mkAssociation)
 	slices.SortFunc(out, func(a, b Association) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), compareUUID(a.ID, b.ID))
 	})

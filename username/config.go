@@ -105,10 +105,8 @@ func (c *Config) Validate() error {
 	if c.MinLength < 1 || c.MaxLength > 64 || c.MinLength > c.MaxLength {
 		bad("lengths must satisfy 1 ≤ min_length (%d) ≤ max_length (%d) ≤ 64", c.MinLength, c.MaxLength)
 	}
-	if c.Fallback != "" {
-		if n, _ := (&Normalizer{repl: strings.NewReplacer()}).Part(c.Fallback); n != c.Fallback {
-			bad("fallback %q must be lower-case letters a-z", clip(c.Fallback))
-		}
+	if c.Fallback != "" && strings.Trim(c.Fallback, "abcdefghijklmnopqrstuvwxyz") != "" {
+		bad("fallback %q must be lower-case letters a-z", clip(c.Fallback))
 	}
 	for _, d := range []struct{ key, v string }{{"upn_domain", c.UPNDomain}, {"mail_domain", c.MailDomain}} {
 		if d.v != "" && !validDomain(d.v) {

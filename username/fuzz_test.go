@@ -2,6 +2,7 @@ package username_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -59,20 +60,11 @@ func FuzzGenerate(f *testing.F) {
 		if hs, _ := idx.Holdings(ctx, u); len(hs) > 0 {
 			t.Fatalf("username %q is taken", u)
 		}
-		if u == "anal" || u == "con" || len(u) >= 3 && contains(u, "fuk") {
+		if u == "anal" || u == "con" || strings.Contains(u, "fuk") {
 			t.Fatalf("username %q is forbidden", u)
 		}
 		if !utf8.ValidString(r.Mail) || r.UPN != u+"@kommune.dk" {
 			t.Fatalf("bad UPN %q or mail %q", r.UPN, r.Mail)
 		}
 	})
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }

@@ -2,8 +2,8 @@ package username
 
 import (
 	"fmt"
+	"github.com/orgsync/orgsync/internal/shorten"
 	"strings"
-	"unicode/utf8"
 )
 
 // Pattern is one OS2mo username combination, such as "FFLL" or "F1LX".
@@ -132,14 +132,5 @@ func (p Pattern) eachCandidate(buf []byte, parts Parts, yield func([]byte) bool)
 	return true
 }
 
-// clip shortens s for a message, at a character boundary.
-func clip(s string) string {
-	if len(s) <= 60 {
-		return s
-	}
-	cut := 60
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// clip bounds outside text quoted in a message.
+func clip(s string) string { return shorten.To(s, 60) }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orgsync/orgsync/internal/shorten"
 	"io"
 	"os"
 	"path/filepath"
@@ -251,9 +252,5 @@ func peopleJSON(data []byte) ([]personRow, error) {
 	return rows, nil
 }
 
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
-}
+// clip bounds outside text quoted in a message.
+func clip(s string) string { return shorten.To(s, 80) }

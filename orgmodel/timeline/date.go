@@ -3,6 +3,7 @@ package timeline
 import (
 	"errors"
 	"fmt"
+	"github.com/orgsync/orgsync/internal/shorten"
 	"math"
 	"time"
 )
@@ -228,11 +229,5 @@ func atoi(s string) (int, bool) {
 	return n, true
 }
 
-// clip shortens s for an error message so a huge input cannot make a huge
-// error.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+// clip bounds outside text quoted in a message.
+func clip(s string) string { return shorten.To(s, 40) }

@@ -51,6 +51,9 @@ func sameValues(attr string, a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	if slices.Equal(a, b) {
+		return true // the common case, without normalising
+	}
 	key := strings.ToLower(attr)
 	norm := func(v string) string {
 		switch {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 
@@ -127,34 +129,86 @@ const bulk = 50
 // recorded and the others are planned. For more than a few persons it
 // reads every account below the base with one search and correlates in
 // memory, instead of searching per person (the anchor attribute is not
-// indexed in AD).
+// indexed in AD); that search runs while the persons' desired accounts are
+// worked out from the model, and every step uses all cores.
 func (e *Engine) Plan(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID) (*Plan, error) {
-	var f finder = dirFinder{dir: e.dir, base: e.cfg.Base, attrs: e.readAttrs()}
-	if len(persons) > bulk {
+	if len(persons) <= bulk {
+		f := dirFinder{dir: e.dir, base: e.cfg.Base, attrs: e.readAttrs()}
+		return e.planAll(ctx, persons, func(i int) ([]Op, error) { return e.planPerson(ctx, g, persons[i], f) })
+	}
+	type index struct {
+		x   *accountIndex
+		err error
+	}
+	loaded := make(chan index, 1)
+	go func() {
 		keys := []string{e.cfg.Correlation.Anchor}
 		for _, r := range e.cfg.Correlation.Rules {
 			keys = append(keys, r.Attribute)
 		}
 		x, err := loadAccounts(ctx, e.dir, e.cfg.Base, e.readAttrs(), keys)
-		if err != nil {
+		loaded <- index{x, err}
+	}()
+	wants := make([]*wanted, len(persons))
+	_, err := e.planAll(ctx, persons, func(i int) ([]Op, error) {
+		w, err := e.want(g, persons[i])
+		wants[i] = w
+		return nil, err
+	})
+	x := <-loaded
+	if err != nil {
+		return nil, err
+	}
+	if x.err != nil {
+		return nil, x.err
+	}
+	return e.planAll(ctx, persons, func(i int) ([]Op, error) {
+		if wants[i] == nil {
+			_, err := e.want(g, persons[i]) // the person's error again
 			return nil, err
 		}
-		f = x
+		return e.compare(ctx, wants[i], x.x)
+	})
+}
+
+// planAll runs plan for every person on all cores and gathers the
+// operations in the persons' order. Planning a person only reads (the
+// graph, the account index, the links), so persons are independent.
+func (e *Engine) planAll(ctx context.Context, persons []uuid.UUID, plan func(i int) ([]Op, error)) (*Plan, error) {
+	type result struct {
+		ops []Op
+		err error
+	}
+	results := make([]result, len(persons))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(persons)/bulk)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(persons) || ctx.Err() != nil {
+					return
+				}
+				ops, err := plan(i)
+				results[i] = result{ops, err}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	p := &Plan{}
-	for _, person := range persons {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		ops, err := e.planPerson(ctx, g, person, f)
+	for i, r := range results {
 		switch {
-		case errors.Is(err, ErrNoEngagement):
+		case errors.Is(r.err, ErrNoEngagement):
 			continue // the chapel's business
-		case err != nil:
-			p.Errors = append(p.Errors, &PersonError{Person: person, Err: err})
+		case r.err != nil:
+			p.Errors = append(p.Errors, &PersonError{Person: persons[i], Err: r.err})
 			continue
 		}
-		p.Ops = append(p.Ops, ops...)
+		p.Ops = append(p.Ops, r.ops...)
 	}
 	return p, nil
 }

@@ -229,7 +229,7 @@ func planPerson(person uuid.UUID, m Match, attrs []connectors.Attribute, target 
 	if ch := Diff(attrs, e); len(ch) > 0 {
 		ops = append(ops, Op{Kind: OpModify, Person: person, Account: e.ID, DN: e.DN, Changes: ch, Reason: "mapped attributes differ"})
 	}
-	if _, parent, err := connectors.SplitDN(e.DN); err == nil && !connectors.EqualDN(parent, target) {
+	if !inOU(e.DN, target) {
 		ops = append(ops, Op{Kind: OpMove, Person: person, Account: e.ID, DN: e.DN, Target: target, Reason: "the person's unit belongs in another OU"})
 	}
 	if e.Disabled {
@@ -262,6 +262,26 @@ func (e *Engine) PlanPerson(ctx context.Context, g orgmodel.Graph, person uuid.U
 }
 
 func (e *Engine) planPerson(ctx context.Context, g orgmodel.Graph, person uuid.UUID, f finder) ([]Op, error) {
+	w, err := e.want(g, person)
+	if err != nil {
+		return nil, err
+	}
+	return e.compare(ctx, w, f)
+}
+
+// wanted is a person's desired account, worked out from the org model
+// alone.
+type wanted struct {
+	person uuid.UUID
+	data   *Data
+	attrs  []connectors.Attribute
+	target string
+	groups map[string]string
+}
+
+// want works out the person's desired account: the model side of a plan,
+// which needs nothing from the directory.
+func (e *Engine) want(g orgmodel.Graph, person uuid.UUID) (*wanted, error) {
 	d, err := DataFor(g, &e.cfg.Mapping, person, e.links)
 	if err != nil {
 		return nil, err
@@ -274,13 +294,31 @@ func (e *Engine) planPerson(ctx context.Context, g orgmodel.Graph, person uuid.U
 	if err != nil {
 		return nil, err
 	}
-	link, _ := e.links.Link(person)
-	m, err := e.cfg.Correlation.correlate(ctx, f, link, d)
+	return &wanted{person: person, data: d, attrs: attrs, target: target, groups: groupsFor(e.cfg.Groups, d)}, nil
+}
+
+// compare finds the person's account and plans what takes it to w: the
+// directory side of a plan.
+func (e *Engine) compare(ctx context.Context, w *wanted, f finder) ([]Op, error) {
+	link, _ := e.links.Link(w.person)
+	m, err := e.cfg.Correlation.correlate(ctx, f, link, w.data)
 	if err != nil {
 		return nil, err
 	}
 	if m.Outcome == Disputed {
 		return nil, fmt.Errorf("adsync: %d accounts match the person by %s (%v): resolve by hand", len(m.Candidates), m.By, m.Candidates)
 	}
-	return planPerson(person, m, attrs, target, groupsFor(e.cfg.Groups, d), e.managedGroups, e.inChapel), nil
+	return planPerson(w.person, m, w.attrs, w.target, w.groups, e.managedGroups, e.inChapel), nil
+}
+
+// inOU reports whether dn is directly in the OU target. Most accounts are
+// where they belong, and the directory returns DNs as they were written,
+// so a plain comparison settles most of them before any DN is parsed: an
+// RDN without commas or escapes, followed by exactly the target.
+func inOU(dn, target string) bool {
+	if rdn, ok := strings.CutSuffix(dn, ","+target); ok && !strings.ContainsAny(rdn, ",\\") {
+		return true
+	}
+	_, parent, err := connectors.SplitDN(dn)
+	return err == nil && connectors.EqualDN(parent, target)
 }

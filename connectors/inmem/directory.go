@@ -29,6 +29,7 @@ type Directory struct {
 	schema   schema
 	root     *object
 	baseRDNs []connectors.RDN // the root's DN, parsed
+	baseDN   string           // and formatted once: every entry's DN ends with it
 	byID     map[connectors.ID]*object
 	sam      map[string]*object // folded sAMAccountName → account
 	upn      map[string]*object // folded userPrincipalName → account
@@ -71,6 +72,7 @@ func New(opts Options) (*Directory, error) {
 	d := &Directory{
 		schema:   newSchema(opts.ExtraAttributes),
 		baseRDNs: rdns,
+		baseDN:   connectors.FormatDN(rdns),
 		byID:     map[connectors.ID]*object{},
 		sam:      map[string]*object{},
 		upn:      map[string]*object{},
@@ -93,7 +95,7 @@ func MustNew(opts Options) *Directory {
 }
 
 // BaseDN returns the directory's naming context.
-func (d *Directory) BaseDN() string { return connectors.FormatDN(d.baseRDNs) }
+func (d *Directory) BaseDN() string { return d.baseDN }
 
 // Ping checks that the directory is open.
 func (d *Directory) Ping(ctx context.Context) error {

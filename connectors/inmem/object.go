@@ -47,7 +47,7 @@ func (o *object) dn() string {
 // dnIn is dn with the naming context appended.
 func (d *Directory) dnOf(o *object) string {
 	own := o.dn()
-	base := connectors.FormatDN(d.baseRDNs)
+	base := d.baseDN
 	if own == "" {
 		return base
 	}
@@ -167,7 +167,7 @@ func (d *Directory) category(o *object) string {
 	}
 	for i := len(cls.Values) - 1; i >= 0; i-- {
 		if cn, ok := categories[strings.ToLower(cls.Values[i])]; ok {
-			return "CN=" + cn + ",CN=Schema,CN=Configuration," + connectors.FormatDN(d.baseRDNs)
+			return "CN=" + cn + ",CN=Schema,CN=Configuration," + d.baseDN
 		}
 	}
 	return ""

@@ -32,17 +32,18 @@ type Config struct {
 	OU OURule `json:"ou" yaml:"ou"`
 	// Groups are the group rules.
 	Groups []GroupRule `json:"groups" yaml:"groups"`
+	// Drift is what the read-back does when someone edits a mapped
+	// attribute, or moves a managed account, by hand in AD: DriftCorrect
+	// (the default: the org model is the truth for what is mapped) or
+	// DriftReport (leave it, and report it).
+	Drift string `json:"drift" yaml:"drift"`
 }
 
-// Links is the engine's memory of which account is whose: the org model's
-// accounts, in production; a map in tests.
-type Links interface {
-	AccountDNs
-	// Link returns the objectGUID of the person's account, if known.
-	Link(person uuid.UUID) (connectors.ID, bool)
-	// Set records the person's account, after a create, a link or a move.
-	Set(person uuid.UUID, id connectors.ID, dn string)
-}
+// The drift policies.
+const (
+	DriftCorrect = "correct"
+	DriftReport  = "report"
+)
 
 // Engine plans (and, in time, applies) the org model into a directory.
 type Engine struct {
@@ -83,6 +84,13 @@ func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, erro
 			errs = append(errs, fmt.Errorf("adsync: chapel_ou: %w", err))
 		}
 		e.chapelKey = n
+	}
+	switch cfg.Drift {
+	case "":
+		cfg.Drift = DriftCorrect
+	case DriftCorrect, DriftReport:
+	default:
+		errs = append(errs, fmt.Errorf("adsync: drift is %q: want %q or %q", cfg.Drift, DriftCorrect, DriftReport))
 	}
 	if dir == nil || links == nil {
 		errs = append(errs, errors.New("adsync: an engine needs a directory and links"))
@@ -211,42 +219,6 @@ func (e *Engine) planAll(ctx context.Context, persons []uuid.UUID, plan func(i i
 		p.Ops = append(p.Ops, r.ops...)
 	}
 	return p, nil
-}
-
-// MapLinks is Links over maps, safe for concurrent use: for tests, demos
-// and hosts that keep links themselves.
-type MapLinks struct {
-	mu  sync.RWMutex
-	ids map[uuid.UUID]connectors.ID
-	dns map[uuid.UUID]string
-}
-
-// NewMapLinks returns empty links.
-func NewMapLinks() *MapLinks {
-	return &MapLinks{ids: map[uuid.UUID]connectors.ID{}, dns: map[uuid.UUID]string{}}
-}
-
-// Set records a person's account.
-func (l *MapLinks) Set(person uuid.UUID, id connectors.ID, dn string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.ids[person], l.dns[person] = id, dn
-}
-
-// Link returns the person's account id.
-func (l *MapLinks) Link(person uuid.UUID) (connectors.ID, bool) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	id, ok := l.ids[person]
-	return id, ok
-}
-
-// AccountDN returns the person's account DN.
-func (l *MapLinks) AccountDN(person uuid.UUID) (string, bool) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	dn, ok := l.dns[person]
-	return dn, ok
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

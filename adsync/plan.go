@@ -2,6 +2,8 @@ package adsync
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -321,4 +323,20 @@ func inOU(dn, target string) bool {
 	}
 	_, parent, err := connectors.SplitDN(dn)
 	return err == nil && connectors.EqualDN(parent, target)
+}
+
+// Fingerprint identifies the plan's operations as they print (national
+// ids masked), so that a reviewed plan can be applied exactly.
+func (p *Plan) Fingerprint() string {
+	h := sha256.New()
+	for _, op := range p.Ops {
+		fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", op.Kind, op.Person, op.Account, op.DN, op.Target)
+		for _, c := range masked(op.Changes) {
+			fmt.Fprintf(h, "  %s|%q|%q\n", c.Attribute, c.Old, c.New)
+		}
+	}
+	for _, e := range p.Errors {
+		fmt.Fprintf(h, "error %s\n", e.Person)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

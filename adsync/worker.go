@@ -37,6 +37,15 @@ type Worker struct {
 	Batch int
 	// OnResult, if set, hears about every person processed.
 	OnResult func(person uuid.UUID, rep *Report, err error)
+	// Reconciler, if set, runs a full reconciliation when the worker
+	// starts and every Every (default one hour) after, between batches:
+	// the safety net for anything an event did not say, and the run that
+	// hands leavers to the chapel under its mass-action breaker.
+	Reconciler *Reconciler
+	// Every is the time between reconciliations.
+	Every time.Duration
+	// OnReconcile, if set, hears about every reconciliation.
+	OnReconcile func(rep *RunReport, err error)
 }
 
 // Run processes events until ctx ends.
@@ -45,8 +54,31 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	every := w.Every
+	if every <= 0 {
+		every = time.Hour
+	}
+	var due time.Time // zero: reconcile now
 	for {
-		batch, err := w.next(ctx, sub)
+		if w.Reconciler != nil && !time.Now().Before(due) {
+			rep, err := w.Reconciler.Reconcile(ctx)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if w.OnReconcile != nil {
+				w.OnReconcile(rep, err)
+			}
+			due = time.Now().Add(every)
+		}
+		wait, cancel := ctx, context.CancelFunc(func() {})
+		if w.Reconciler != nil {
+			wait, cancel = context.WithDeadline(ctx, due)
+		}
+		batch, err := w.next(ctx, wait, sub)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			continue // time to reconcile
+		}
 		if err != nil {
 			return err
 		}
@@ -59,9 +91,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// next waits for an event and takes what else is ready, up to Batch.
-func (w *Worker) next(ctx context.Context, sub *orgmodel.Subscription) ([]orgmodel.Event, error) {
-	e, err := sub.Next(ctx)
+// next waits for an event until wait ends, and takes what else is ready,
+// up to Batch.
+func (w *Worker) next(ctx, wait context.Context, sub *orgmodel.Subscription) ([]orgmodel.Event, error) {
+	e, err := sub.Next(wait)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,8 @@ type Policy struct {
 	// Retention is how long an account is held before deletion.
 	Retention Retention `json:"retention" yaml:"retention"`
 	// UnitRetention overrides Retention for accounts whose person's last
-	// engagement was in a unit, by the unit's id.
+	// engagement was in a unit, by the unit's key (its user key in the org
+	// model, as adsync reports it).
 	UnitRetention map[string]Retention `json:"unit_retention" yaml:"unit_retention"`
 	// ProtectedOUs are OUs (DNs) whose accounts, and those below, the
 	// chapel never touches.

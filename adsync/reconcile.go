@@ -1,0 +1,214 @@
+package adsync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// Reconciler runs the whole job once: every person in the org model
+// against every account below the base, and the chapel over leavers. It is
+// the safety net under the event-driven Worker (run at start and on a
+// schedule) and what an operator runs by hand (plan, review, apply).
+type Reconciler struct {
+	// Engine plans the accounts.
+	Engine *Engine
+	// Model is the org model.
+	Model *orgmodel.Model
+	// Applier applies the accounts' operations; Engine and Names are set
+	// per run.
+	Applier Applier
+	// Chapel, if set, hands leavers to the chapel and brings rehires
+	// back; its People should be a ChapelPeople over the same engine. Its
+	// mass-action breaker weighs every disable and deletion of the run.
+	Chapel *chapel.Runner
+	// Now is the clock (time.Now by default).
+	Now func() time.Time
+}
+
+// RunPlan is what one run would do.
+type RunPlan struct {
+	// Now is the instant planned for, and Day its day in the model's zone.
+	Now time.Time `json:"now"`
+	// Day is the day the org model was read on.
+	Day timeline.Date `json:"day"`
+	// Registration is the org model's registration the plan read.
+	Registration uint64 `json:"registration"`
+	// Chapel is the chapel's plan (leavers, returns, deletions); nil
+	// without a chapel.
+	Chapel *chapel.Plan `json:"-"`
+	// Accounts is the plan of the persons' accounts.
+	Accounts *Plan `json:"accounts"`
+}
+
+// Fingerprint identifies what the plan does: an operator who reviewed a
+// plan applies it by its fingerprint, and a run that would now do anything
+// else is refused (see Reconciler.ApplyReviewed).
+func (p *RunPlan) Fingerprint() string {
+	h := sha256.New()
+	if p.Chapel != nil {
+		fmt.Fprintf(h, "chapel %s\n", p.Chapel.Fingerprint())
+	}
+	fmt.Fprintf(h, "accounts %s\n", p.Accounts.Fingerprint())
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// String prints the plan for people.
+func (p *RunPlan) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plan for %s (org model registration %d), fingerprint %s\n", p.Day, p.Registration, p.Fingerprint())
+	if p.Chapel != nil {
+		acts := p.Chapel.Actions()
+		fmt.Fprintf(&b, "chapel: %d of %d accounts to act on\n", len(acts), p.Chapel.InScope)
+		for _, it := range acts {
+			fmt.Fprintf(&b, "%-12s %s  (%s)\n", it.Decision.Action, it.Account.DN, it.Decision.Reason)
+		}
+		for _, w := range p.Chapel.Warnings {
+			fmt.Fprintf(&b, "warning      %s\n", w)
+		}
+		for _, e := range p.Chapel.Errors {
+			fmt.Fprintf(&b, "error        %v\n", e)
+		}
+		if p.Chapel.Tripped != "" {
+			fmt.Fprintf(&b, "BREAKER      %s: apply needs the approval of this plan\n", p.Chapel.Tripped)
+		}
+	}
+	fmt.Fprintf(&b, "accounts: %d operations, %d persons failed\n", len(p.Accounts.Ops), len(p.Accounts.Errors))
+	b.WriteString(p.Accounts.String())
+	return b.String()
+}
+
+// RunReport is what one run did.
+type RunReport struct {
+	// Plan is what was applied.
+	Plan *RunPlan
+	// Chapel is the chapel's report; nil without a chapel or when the
+	// breaker stopped it.
+	Chapel *chapel.Report
+	// Accounts is the accounts' report.
+	Accounts *Report
+}
+
+// Failed counts the operations that failed, of both parts.
+func (r *RunReport) Failed() int {
+	n := 0
+	if r.Chapel != nil {
+		n += r.Chapel.Failed()
+	}
+	if r.Accounts != nil {
+		n += r.Accounts.Failed()
+	}
+	return n + len(r.Plan.Accounts.Errors)
+}
+
+func (r *Reconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// Plan plans a run at the clock's instant: the chapel over every account
+// in scope, and every person valid on the day.
+func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
+	now := r.now()
+	v := r.Model.Latest()
+	g := v.Today(now)
+	rp := &RunPlan{Now: now, Day: g.Day(), Registration: v.Registration().Seq}
+	if r.Chapel != nil {
+		cp, err := r.Chapel.Plan(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		rp.Chapel = cp
+	}
+	p, err := r.Engine.Plan(ctx, g, PersonsOn(g))
+	if err != nil {
+		return nil, err
+	}
+	rp.Accounts = p
+	return rp, nil
+}
+
+// Apply carries out a plan: the chapel's part first (so that a returning
+// account is out of the chapel before its attributes are looked at; they
+// are corrected on the next run), then the accounts'. A chapel plan that
+// trips the breaker is applied only with approval equal to its
+// fingerprint; without it, the accounts' part is still applied (it neither
+// disables nor deletes) and the error is chapel.ErrBreaker.
+func (r *Reconciler) Apply(ctx context.Context, rp *RunPlan, approval string) (*RunReport, error) {
+	rep := &RunReport{Plan: rp}
+	var errs []error
+	if rp.Chapel != nil {
+		cr, err := r.Chapel.Apply(ctx, rp.Chapel, approval)
+		if err != nil && !errors.Is(err, chapel.ErrBreaker) {
+			return rep, err
+		}
+		rep.Chapel = cr
+		errs = append(errs, err)
+	}
+	a := r.Applier
+	a.Engine = r.Engine
+	a.Names = GraphNames{Graph: r.Model.AsOf(rp.Registration).At(rp.Day)}
+	ar, err := a.Apply(ctx, rp.Accounts)
+	rep.Accounts = ar
+	return rep, errors.Join(append(errs, err)...)
+}
+
+// Reconcile plans and applies a run. A run whose chapel part trips the
+// breaker applies the accounts' part and returns chapel.ErrBreaker.
+func (r *Reconciler) Reconcile(ctx context.Context) (*RunReport, error) {
+	rp, err := r.Plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Apply(ctx, rp, "")
+}
+
+// ErrPlanChanged is returned by ApplyReviewed when the run would now do
+// something other than the plan the operator reviewed.
+var ErrPlanChanged = errors.New("adsync: the directory or the org model changed since the plan was made; plan again and review")
+
+// ApplyReviewed plans again and applies only if the new plan is the one
+// reviewed (same fingerprint): a saved plan is applied exactly, with the
+// values it was made with, even those masked in its printout. An approval
+// of a tripped breaker is the same fingerprint.
+func (r *Reconciler) ApplyReviewed(ctx context.Context, fingerprint string) (*RunReport, error) {
+	rp, err := r.Plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if got := rp.Fingerprint(); got != fingerprint {
+		return nil, fmt.Errorf("%w (reviewed %s, now %s)", ErrPlanChanged, fingerprint, got)
+	}
+	approval := ""
+	if rp.Chapel != nil {
+		approval = rp.Chapel.Fingerprint()
+	}
+	return r.Apply(ctx, rp, approval)
+}
+
+// PersonsOn returns the persons valid on the graph's day, in a stable
+// order: those a full run plans (persons without an engagement are
+// skipped by the plan; their accounts are the chapel's).
+func PersonsOn(g orgmodel.Graph) []uuid.UUID {
+	var out []uuid.UUID
+	for o := range g.View().All(orgmodel.KindPerson) {
+		if _, ok := o.Timeline.At(g.Day()); ok {
+			out = append(out, o.ID)
+		}
+	}
+	slices.SortFunc(out, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	return out
+}

@@ -30,7 +30,8 @@ type ReadBack struct {
 	Tokens TokenStore
 	// Applier corrects drift; Engine and Names are set per run.
 	Applier Applier
-	// Now is the clock (time.Now by default).
+	// Now is the clock that says what day it is (time.Now by default).
+	// Registrations in the model are stamped with the wall clock.
 	Now func() time.Time
 	// Actor names the read-back in the model's registrations (default
 	// "adsync").
@@ -237,7 +238,10 @@ func (r *ReadBack) record(ctx context.Context, person uuid.UUID, en *connectors.
 	if actor == "" {
 		actor = source
 	}
-	if _, err := r.Model.Apply(ctx, &cs, orgmodel.Registration{Time: now, Actor: actor, Note: "read back from Active Directory"}); err != nil {
+	// The registration is stamped with the wall clock: it says when the
+	// model learnt this, which must never go backwards, while now (a fake
+	// clock in tests) says which day it holds from.
+	if _, err := r.Model.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: actor, Note: "read back from Active Directory"}); err != nil {
 		return err
 	}
 	rep.Recorded = append(rep.Recorded, person)

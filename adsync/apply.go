@@ -155,6 +155,28 @@ func (a *Applier) one(ctx context.Context, op Op, rep *Report) error {
 			e.links.Set(op.Person, id, dn)
 		}
 		return err
+	case OpRename:
+		cur, err := e.dir.Read(ctx, id, []string{"cn"})
+		if err != nil {
+			return err
+		}
+		want, err := connectors.JoinDN("CN", op.Target, parentDN(cur.DN))
+		if err != nil {
+			return err
+		}
+		free, err := a.freeDN(ctx, want)
+		if err != nil {
+			return err
+		}
+		rdn, _, err := connectors.SplitDN(free)
+		if err != nil {
+			return err
+		}
+		dn, err := e.dir.(connectors.Mover).Move(ctx, id, connectors.MoveRequest{NewName: rdn.Value})
+		if err == nil {
+			e.links.Set(op.Person, id, dn)
+		}
+		return err
 	case OpEnable:
 		return e.dir.(connectors.Enabler).SetEnabled(ctx, id, true)
 	case OpGroupAdd, OpGroupRemove:

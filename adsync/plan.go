@@ -35,9 +35,12 @@ const (
 	OpGroupAdd
 	// OpGroupRemove removes it from a group.
 	OpGroupRemove
+	// OpRename renames the account (its CN) when the person's name
+	// changed; applied after a move.
+	OpRename
 )
 
-var opNames = [...]string{OpCreate: "create", OpLink: "link", OpModify: "modify", OpMove: "move", OpEnable: "enable", OpGroupAdd: "group-add", OpGroupRemove: "group-remove"}
+var opNames = [...]string{OpCreate: "create", OpLink: "link", OpModify: "modify", OpMove: "move", OpEnable: "enable", OpGroupAdd: "group-add", OpGroupRemove: "group-remove", OpRename: "rename"}
 
 // String names the operation.
 func (k OpKind) String() string {
@@ -60,7 +63,8 @@ type Op struct {
 	Account connectors.ID `json:"account,omitempty"`
 	// DN is the account's DN (the new one, for a create).
 	DN string `json:"dn"`
-	// Target is the new parent OU (move) or the group's DN (group ops).
+	// Target is the new parent OU (move), the new name (rename) or the
+	// group's DN (group ops).
 	Target string `json:"target,omitempty"`
 	// Changes are the attributes changed, old and new (create, modify).
 	Changes []Change `json:"changes,omitempty"`
@@ -193,16 +197,8 @@ func ancestorKey(d *Data, key string) bool {
 // give; managed the groups the rules mention at all (only those are
 // removed).
 func planPerson(person uuid.UUID, m Match, attrs []connectors.Attribute, target string, groups, managed map[string]string, inChapel func(dn string) bool) []Op {
+	name := accountName(person, attrs)
 	if m.Outcome == Unmatched {
-		name := ""
-		for _, a := range attrs {
-			if strings.EqualFold(a.Name, "displayName") && len(a.Values) > 0 {
-				name = a.Values[0]
-			}
-		}
-		if name == "" {
-			name = person.String()
-		}
 		dn, err := connectors.JoinDN("CN", name, target)
 		if err != nil {
 			dn = "CN=" + person.String() + "," + target
@@ -233,6 +229,9 @@ func planPerson(person uuid.UUID, m Match, attrs []connectors.Attribute, target 
 	}
 	if !inOU(e.DN, target) {
 		ops = append(ops, Op{Kind: OpMove, Person: person, Account: e.ID, DN: e.DN, Target: target, Reason: "the person's unit belongs in another OU"})
+	}
+	if !named(e.DN, name) {
+		ops = append(ops, Op{Kind: OpRename, Person: person, Account: e.ID, DN: e.DN, Target: name, Reason: "the person's name changed"})
 	}
 	if e.Disabled {
 		ops = append(ops, Op{Kind: OpEnable, Person: person, Account: e.ID, DN: e.DN, Reason: "the person is employed"})
@@ -311,6 +310,42 @@ func (e *Engine) compare(ctx context.Context, w *wanted, f finder) ([]Op, error)
 		return nil, fmt.Errorf("adsync: %d accounts match the person by %s (%v): resolve by hand", len(m.Candidates), m.By, m.Candidates)
 	}
 	return planPerson(w.person, m, w.attrs, w.target, w.groups, e.managedGroups, e.inChapel), nil
+}
+
+// accountName is the CN an account is given: the mapped displayName, or
+// the person's id where there is none.
+func accountName(person uuid.UUID, attrs []connectors.Attribute) string {
+	for _, a := range attrs {
+		if strings.EqualFold(a.Name, "displayName") && len(a.Values) > 0 && a.Values[0] != "" {
+			return a.Values[0]
+		}
+	}
+	return person.String()
+}
+
+// named reports whether the account at dn is called name, or name
+// numbered as a create numbers a name that was taken ("Jens Hansen 2").
+func named(dn, name string) bool {
+	if strings.HasPrefix(dn, "CN="+connectors.EscapeDNValue(name)+",") {
+		return true // the common case, without parsing
+	}
+	rdn, _, err := connectors.SplitDN(dn)
+	if err != nil {
+		return true // not ours to judge; the directory gave it
+	}
+	if rdn.Value == name {
+		return true
+	}
+	n, ok := strings.CutPrefix(rdn.Value, name+" ")
+	if !ok || n == "" {
+		return false
+	}
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // inOU reports whether dn is directly in the OU target. Most accounts are

@@ -235,7 +235,7 @@ func TestApplyRetriesTransientErrorsAndIsolatesPermanentOnes(t *testing.T) {
 	_, err = f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
 	require.NoError(t, err)
 	p := f.plan(t, "2026-06-01", persons...)
-	require.Equal(t, []string{"modify", "modify"}, kinds(p))
+	require.Equal(t, []string{"modify", "rename", "modify", "rename"}, kinds(p), "new names: new attributes and CNs")
 
 	fd := &failing{Directory: f.dir, transient: 2}
 	eng, err := adsync.NewEngine(f.engConfig(), fd, f.links)
@@ -244,7 +244,8 @@ func TestApplyRetriesTransientErrorsAndIsolatesPermanentOnes(t *testing.T) {
 	a.Engine = eng
 	rep, err := a.Apply(ctx, p)
 	require.NoError(t, err)
-	assert.Equal(t, 2, rep.Failed(), "both fail in the end: the value is refused")
+	assert.Equal(t, 4, rep.Failed(), "both modifies fail in the end (the value is refused), and each person's rename is skipped")
+	assert.True(t, rep.Results[1].Skipped)
 	assert.ErrorIs(t, rep.Results[0].Err, connectors.Constraint, "retried past the transient errors to the permanent one")
 	assert.Equal(t, 4, fd.calls, "two transient retries, then the permanent error; then the second person's one try")
 }
@@ -288,4 +289,34 @@ func TestAPlanThatMapsTheCPRMasksItInPrint(t *testing.T) {
 		found = found || (c.Attribute == "employeeID" && c.New[0] == "0101901234")
 	}
 	assert.True(t, found, "the operation itself keeps the value it writes")
+}
+
+func TestANewNameRenamesTheAccount(t *testing.T) {
+	f := newPlanFx(t)
+	g := f.o.m.Latest().At(d("2026-06-01"))
+	persons := []uuid.UUID{f.o.dorte, f.o.bo}
+	_, err := f.applier(t, g).Apply(ctx, f.plan(t, "2026-06-01", persons...))
+	require.NoError(t, err)
+	// An account named "Bo Erik Ekberg" already exists elsewhere in the
+	// OU: the rename numbers the name as a create would.
+	_, err = f.dir.Create(ctx, connectors.CreateRequest{DN: "CN=Bo Erik Ekberg,OU=Skolen,OU=Kommune," + orgBase, Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"contact"}}}})
+	require.NoError(t, err)
+	var cs orgmodel.ChangeSet
+	cs.Update(f.o.bo, timeline.Since(d("2026-01-01")), orgmodel.PersonPatch{Surname: new("Ekberg")})
+	_, err = f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	require.NoError(t, err)
+	p := f.plan(t, "2026-06-01", persons...)
+	require.Equal(t, []string{"modify", "rename"}, kinds(p))
+	assert.Equal(t, "Bo Erik Ekberg", p.Ops[1].Target)
+	rep, err := f.applier(t, f.o.m.Latest().At(d("2026-06-01"))).Apply(ctx, p)
+	require.NoError(t, err)
+	require.Zero(t, rep.Failed(), "%+v", rep.Results)
+	dn, _ := f.links.AccountDN(f.o.bo)
+	assert.Equal(t, "CN=Bo Erik Ekberg 2,OU=Skolen,OU=Kommune,"+orgBase, dn)
+	id, _ := f.links.Link(f.o.bo)
+	e, err := f.dir.Read(ctx, id, []string{"sn"})
+	require.NoError(t, err)
+	assert.Equal(t, dn, e.DN)
+	assert.Equal(t, "Ekberg", e.First("sn"))
+	assert.Empty(t, f.plan(t, "2026-06-01", persons...).Ops, "a numbered name is the name")
 }

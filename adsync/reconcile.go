@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -87,6 +88,49 @@ func (p *RunPlan) String() string {
 	fmt.Fprintf(&b, "accounts: %d operations, %d persons failed\n", len(p.Accounts.Ops), len(p.Accounts.Errors))
 	b.WriteString(p.Accounts.String())
 	return b.String()
+}
+
+// JSON returns the plan as JSON for review and records: its fingerprint,
+// the chapel's actions, and the accounts' operations with national ids
+// masked (Plan.JSON).
+func (p *RunPlan) JSON() ([]byte, error) {
+	type action struct {
+		Action  string `json:"action"`
+		Account string `json:"account"`
+		DN      string `json:"dn"`
+		Target  string `json:"target,omitempty"`
+		Reason  string `json:"reason"`
+	}
+	type chapelPart struct {
+		InScope  int      `json:"in_scope"`
+		Tripped  string   `json:"breaker,omitempty"`
+		Actions  []action `json:"actions"`
+		Warnings []string `json:"warnings,omitempty"`
+		Errors   []string `json:"errors,omitempty"`
+	}
+	accounts, err := p.Accounts.JSON()
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Fingerprint  string          `json:"fingerprint"`
+		Now          time.Time       `json:"now"`
+		Day          timeline.Date   `json:"day"`
+		Registration uint64          `json:"registration"`
+		Chapel       *chapelPart     `json:"chapel,omitempty"`
+		Accounts     json.RawMessage `json:"accounts"`
+	}{Fingerprint: p.Fingerprint(), Now: p.Now, Day: p.Day, Registration: p.Registration, Accounts: accounts}
+	if p.Chapel != nil {
+		c := &chapelPart{InScope: p.Chapel.InScope, Tripped: p.Chapel.Tripped, Warnings: p.Chapel.Warnings, Actions: []action{}}
+		for _, it := range p.Chapel.Actions() {
+			c.Actions = append(c.Actions, action{Action: it.Decision.Action.String(), Account: it.Account.ID, DN: it.Account.DN, Target: it.Decision.Target, Reason: it.Decision.Reason})
+		}
+		for _, e := range p.Chapel.Errors {
+			c.Errors = append(c.Errors, e.Error())
+		}
+		out.Chapel = c
+	}
+	return json.MarshalIndent(out, "", "  ")
 }
 
 // RunReport is what one run did.

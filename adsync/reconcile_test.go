@@ -1,6 +1,7 @@
 package adsync_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -192,4 +193,29 @@ func TestLoadLinksAfterACrash(t *testing.T) {
 	assert.Equal(t, bo, got)
 	owner, ok := fresh.Owner(dorte)
 	assert.False(t, ok, "Dorte's account is nobody's by a copied anchor: %v", owner)
+}
+
+func TestRunPlanJSON(t *testing.T) {
+	f := newRunFx(t, chapel.Breaker{})
+	p, err := f.rec.Plan(ctx)
+	require.NoError(t, err)
+	js, err := p.JSON()
+	require.NoError(t, err)
+	var got struct {
+		Fingerprint string `json:"fingerprint"`
+		Day         string `json:"day"`
+		Chapel      struct {
+			InScope int `json:"in_scope"`
+		} `json:"chapel"`
+		Accounts struct {
+			Ops []struct {
+				Op string `json:"op"`
+			} `json:"ops"`
+		} `json:"accounts"`
+	}
+	require.NoError(t, json.Unmarshal(js, &got))
+	assert.Equal(t, p.Fingerprint(), got.Fingerprint)
+	assert.Equal(t, "2026-06-01", got.Day)
+	assert.Len(t, got.Accounts.Ops, len(p.Accounts.Ops))
+	assert.Equal(t, "create", got.Accounts.Ops[0].Op)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -78,4 +79,51 @@ func TestConcernedPersons(t *testing.T) {
 	g = o.m.Latest().At(d("2026-06-01"))
 	assert.ElementsMatch(t, []uuid.UUID{o.dorte, o.bo}, adsync.Concerned(g, events, 0))
 	assert.ElementsMatch(t, []uuid.UUID{o.dorte, o.bo, o.eva}, adsync.Concerned(g, events, 7), "Eva starts within the window")
+}
+
+func TestWorkerReconcilesAtStartAndOnSchedule(t *testing.T) {
+	f := newRunFx(t, chapel.Breaker{})
+	reports := make(chan *adsync.RunReport, 10)
+	w := &adsync.Worker{
+		Model: f.o.m, Name: "adsync", Engine: f.eng, Applier: f.rec.Applier,
+		Now: f.rec.Now, Reconciler: f.rec, Every: 50 * time.Millisecond,
+		OnReconcile: func(rep *adsync.RunReport, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			reports <- rep
+		},
+	}
+	c, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- w.Run(c) }()
+	next := func() *adsync.RunReport {
+		select {
+		case r := <-reports:
+			return r
+		case <-time.After(10 * time.Second):
+			t.Fatal("no reconciliation")
+			return nil
+		}
+	}
+	first := next()
+	assert.Len(t, first.Accounts.Created, 3, "the run at start creates the accounts")
+	// The model's history comes next as a batch of events (nothing to
+	// do); batches and runs take turns, so after the next run the worker
+	// has nothing else in hand.
+	assert.Empty(t, next().Accounts.Results)
+	// Someone deletes Bo's account in AD; no event says so, and the next
+	// scheduled run puts it back.
+	id, _ := f.links.Link(f.o.bo)
+	require.NoError(t, f.dir.Delete(ctx, id))
+	var again *adsync.RunReport
+	for range 5 {
+		if again = next(); len(again.Accounts.Created) > 0 {
+			break
+		}
+	}
+	assert.Contains(t, again.Accounts.Created, f.o.bo, "%v\n%+v", again.Plan, again.Accounts.Results)
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
 }

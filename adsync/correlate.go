@@ -196,23 +196,32 @@ type accountIndex struct {
 	byAttr map[string]map[string][]*connectors.Entry
 }
 
-// loadAccounts reads every user account below base.
-func loadAccounts(ctx context.Context, dir connectors.Directory, base string, attrs, keys []string) (*accountIndex, error) {
-	x := &accountIndex{byID: map[connectors.ID]*connectors.Entry{}, byAttr: map[string]map[string][]*connectors.Entry{}}
+// searchAccounts reads every user account below base.
+func searchAccounts(ctx context.Context, dir connectors.Directory, base string, attrs []string) ([]*connectors.Entry, error) {
+	var out []*connectors.Entry
+	req := connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: attrs}
+	err := dir.Search(ctx, req, func(e *connectors.Entry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// indexAccounts indexes accounts by id and by the values of keys.
+func indexAccounts(entries []*connectors.Entry, keys []string) *accountIndex {
+	x := &accountIndex{byID: make(map[connectors.ID]*connectors.Entry, len(entries)), byAttr: map[string]map[string][]*connectors.Entry{}}
 	for _, k := range keys {
 		x.byAttr[connectors.FoldCase(k)] = map[string][]*connectors.Entry{}
 	}
-	req := connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: attrs}
-	err := dir.Search(ctx, req, func(e *connectors.Entry) error {
+	for _, e := range entries {
 		x.byID[e.ID] = e
 		for k, idx := range x.byAttr {
 			for _, v := range e.Get(k) {
 				idx[connectors.FoldCase(v)] = append(idx[connectors.FoldCase(v)], e)
 			}
 		}
-		return nil
-	})
-	return x, err
+	}
+	return x
 }
 
 func (x *accountIndex) read(_ context.Context, id connectors.ID) (*connectors.Entry, error) {

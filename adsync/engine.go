@@ -87,7 +87,7 @@ func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, erro
 	}
 	switch cfg.Drift {
 	case "":
-		cfg.Drift = DriftCorrect
+		e.cfg.Drift = DriftCorrect // e holds a copy of cfg made above
 	case DriftCorrect, DriftReport:
 	default:
 		errs = append(errs, fmt.Errorf("adsync: drift is %q: want %q or %q", cfg.Drift, DriftCorrect, DriftReport))
@@ -144,6 +144,15 @@ func (e *Engine) Plan(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID
 		f := dirFinder{dir: e.dir, base: e.cfg.Base, attrs: e.readAttrs()}
 		return e.planAll(ctx, persons, func(i int) ([]Op, error) { return e.planPerson(ctx, g, persons[i], f) })
 	}
+	return e.planBulk(ctx, g, persons, func() ([]*connectors.Entry, error) {
+		return searchAccounts(ctx, e.dir, e.cfg.Base, e.readAttrs())
+	})
+}
+
+// planBulk plans the persons against the accounts read reads (at least
+// readAttrs of every user account below the base), reading them while the
+// persons' desired accounts are worked out.
+func (e *Engine) planBulk(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID, read func() ([]*connectors.Entry, error)) (*Plan, error) {
 	type index struct {
 		x   *accountIndex
 		err error
@@ -154,8 +163,12 @@ func (e *Engine) Plan(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID
 		for _, r := range e.cfg.Correlation.Rules {
 			keys = append(keys, r.Attribute)
 		}
-		x, err := loadAccounts(ctx, e.dir, e.cfg.Base, e.readAttrs(), keys)
-		loaded <- index{x, err}
+		entries, err := read()
+		if err != nil {
+			loaded <- index{nil, err}
+			return
+		}
+		loaded <- index{indexAccounts(entries, keys), nil}
 	}()
 	wants := make([]*wanted, len(persons))
 	_, err := e.planAll(ctx, persons, func(i int) ([]Op, error) {

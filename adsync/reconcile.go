@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -164,25 +165,51 @@ func (r *Reconciler) now() time.Time {
 }
 
 // Plan plans a run at the clock's instant: the chapel over every account
-// in scope, and every person valid on the day.
+// in scope, and every person valid on the day. Both read the accounts
+// with one search where the chapel's scope is below the engine's base.
 func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 	now := r.now()
 	v := r.Model.Latest()
 	g := v.Today(now)
 	rp := &RunPlan{Now: now, Day: g.Day(), Registration: v.Registration().Seq}
-	if r.Chapel != nil {
+	persons := PersonsOn(g)
+	e := r.Engine
+	if r.Chapel != nil && !r.sharesRead() {
 		cp, err := r.Chapel.Plan(ctx, now)
 		if err != nil {
 			return nil, err
 		}
 		rp.Chapel = cp
 	}
-	p, err := r.Engine.Plan(ctx, g, PersonsOn(g))
+	var read []*connectors.Entry
+	p, err := e.planBulk(ctx, g, persons, func() ([]*connectors.Entry, error) {
+		attrs := e.readAttrs()
+		if r.Chapel != nil {
+			attrs = append(attrs, r.Chapel.Attributes()...)
+		}
+		var err error
+		read, err = searchAccounts(ctx, e.dir, e.cfg.Base, attrs)
+		return read, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	rp.Accounts = p
+	if r.Chapel != nil && r.sharesRead() {
+		cp, err := r.Chapel.PlanEntries(ctx, now, read)
+		if err != nil {
+			return nil, err
+		}
+		rp.Chapel = cp
+	}
 	return rp, nil
+}
+
+// sharesRead reports whether the chapel's accounts are all below the
+// engine's base, so that one search reads the accounts for both.
+func (r *Reconciler) sharesRead() bool {
+	b := r.Engine.cfg.Base
+	return connectors.IsUnderDN(r.Chapel.Base, b) && connectors.IsUnderDN(r.Chapel.Policy.ChapelOU, b)
 }
 
 // Apply carries out a plan: the chapel's part first (so that a returning
@@ -195,6 +222,16 @@ func (r *Reconciler) Apply(ctx context.Context, rp *RunPlan, approval string) (*
 	rep := &RunReport{Plan: rp}
 	var errs []error
 	if rp.Chapel != nil {
+		// A returning account goes to the OU the OU rule gives it, which
+		// may not exist (a mirrored unit no one worked in yet): the chapel
+		// moves accounts but makes no OUs, so they are made here. If one
+		// cannot be made, that account's reactivation fails and says so.
+		ous := Applier{Engine: r.Engine}
+		for _, it := range rp.Chapel.Actions() {
+			if it.Decision.Action == chapel.Reactivate && it.Decision.Target != "" {
+				_ = ous.ensureOU(ctx, it.Decision.Target)
+			}
+		}
 		cr, err := r.Chapel.Apply(ctx, rp.Chapel, approval)
 		if err != nil && !errors.Is(err, chapel.ErrBreaker) {
 			return rep, err

@@ -220,6 +220,46 @@ func (r *Runner) Plan(ctx context.Context, now time.Time) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.plan(ctx, now, accounts, warnings), nil
+}
+
+// Attributes are the attributes the runner reads of an account: a caller
+// that reads the accounts for it (PlanEntries) asks for at least these.
+func (r *Runner) Attributes() []string { return append(r.attrs(), "objectClass") }
+
+// PlanEntries is Plan over accounts the caller has read, with at least
+// Attributes, for a caller that reads every account once for several
+// purposes (adsync's reconciliation). Entries outside the runner's scope
+// (below Base or in the chapel OU) and computers are ignored; the chapel
+// OU is checked as Scan checks it.
+func (r *Runner) PlanEntries(ctx context.Context, now time.Time, entries []*connectors.Entry) (*Plan, error) {
+	var accounts []Account
+	seen := map[connectors.ID]bool{}
+	for _, e := range entries {
+		if seen[e.ID] || !(connectors.IsUnderDN(e.DN, r.Base) || connectors.IsUnderDN(e.DN, r.Policy.ChapelOU)) {
+			continue
+		}
+		if classes := e.Get("objectClass"); len(classes) > 0 && (!hasFold(classes, "user") || hasFold(classes, "computer")) {
+			continue
+		}
+		seen[e.ID] = true
+		accounts = append(accounts, r.account(e))
+	}
+	var warnings []string
+	if _, err := r.Dir.ReadDN(ctx, r.Policy.ChapelOU, []string{"ou"}); errors.Is(err, connectors.NotFound) {
+		warnings = append(warnings, "the chapel OU "+r.Policy.ChapelOU+" does not exist: create it, or every disable will fail")
+	} else if err != nil {
+		return nil, err
+	}
+	return r.plan(ctx, now, accounts, warnings), nil
+}
+
+func hasFold(vs []string, want string) bool {
+	return slices.ContainsFunc(vs, func(v string) bool { return connectors.FoldCase(v) == connectors.FoldCase(want) })
+}
+
+// plan decides for the accounts.
+func (r *Runner) plan(ctx context.Context, now time.Time, accounts []Account, warnings []string) *Plan {
 	plan := &Plan{Now: now, InScope: len(accounts), Warnings: warnings}
 	for _, a := range accounts {
 		p, err := r.People.Person(ctx, a, now)
@@ -234,7 +274,7 @@ func (r *Runner) Plan(ctx context.Context, now time.Time) (*Plan, error) {
 	})
 	plan.Mass = mass(plan)
 	plan.Tripped = r.Breaker.check(plan)
-	return plan, nil
+	return plan
 }
 
 func (r *Runner) decide(now time.Time, a Account, p Person) Decision {

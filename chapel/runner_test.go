@@ -13,6 +13,7 @@ import (
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/inmem"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
 var ctx = context.Background()
@@ -372,4 +373,35 @@ func BenchmarkRawTwin(b *testing.B) {
 			b.Fatalf("%d due", len(todo))
 		}
 	}
+}
+
+func TestPlanEntriesDecidesAsPlanDoes(t *testing.T) {
+	tw := newTwin(t)
+	day := timeline.MustParseDate("2026-05-01")
+	tw.account(t, "ansat", skolen, employed)
+	tw.account(t, "leaver", skolen, chapel.Person{Known: true, LeftOn: day})
+	tw.account(t, "ukendt", skolen, chapel.Person{})
+	// Objects the caller read that are not the runner's: a computer, and
+	// an account outside the base.
+	_, err := tw.dir.Create(ctx, connectors.CreateRequest{DN: "CN=PC1," + skolen, Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"computer"}}, {Name: "sAMAccountName", Values: []string{"PC1$"}}}})
+	require.NoError(t, err)
+	_, err = tw.dir.Create(ctx, connectors.CreateRequest{DN: "CN=udenfor,DC=example,DC=org", Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"user"}}, {Name: "sAMAccountName", Values: []string{"udenfor"}}}})
+	require.NoError(t, err)
+	now := timeline.DefaultZone().Start(day).Add(time.Hour)
+
+	want, err := tw.runner.Plan(ctx, now)
+	require.NoError(t, err)
+	var entries []*connectors.Entry
+	require.NoError(t, tw.dir.Search(ctx, connectors.SearchRequest{BaseDN: "DC=example,DC=org", Filter: connectors.Eq("objectClass", "user"), Attributes: tw.runner.Attributes()}, func(e *connectors.Entry) error {
+		entries = append(entries, e)
+		return nil
+	}))
+	require.Len(t, entries, 5, "the computer is a user too, as in AD")
+	got, err := tw.runner.PlanEntries(ctx, now, entries)
+	require.NoError(t, err)
+	assert.Equal(t, want.InScope, got.InScope)
+	assert.Equal(t, 3, got.InScope)
+	assert.Equal(t, want.Fingerprint(), got.Fingerprint())
+	assert.Len(t, got.Actions(), 1, "the leaver")
+	assert.ElementsMatch(t, want.Items, got.Items)
 }

@@ -98,7 +98,19 @@ func (a *Applier) Apply(ctx context.Context, p *Plan) (*Report, error) {
 			rep.Results = append(rep.Results, Result{Op: op, Skipped: true})
 			continue
 		}
-		err := a.retry(ctx, func() error { return a.one(ctx, op, rep) })
+		tries := 0
+		err := a.retry(ctx, func() error {
+			tries++
+			if op.Kind == OpCreate && tries > 1 {
+				// The Add that failed may have happened all the same (a
+				// write whose reply was lost): if the anchor is there,
+				// the account is taken as created, not made again.
+				if found, err := a.anchored(ctx, op, rep); found || err != nil {
+					return err
+				}
+			}
+			return a.one(ctx, op, rep)
+		})
 		if err != nil {
 			failed[op.Person] = true
 		}
@@ -151,7 +163,7 @@ func (a *Applier) one(ctx context.Context, op Op, rep *Report) error {
 			return err
 		}
 		dn, err := e.dir.(connectors.Mover).Move(ctx, id, connectors.MoveRequest{NewParent: op.Target})
-		if err == nil {
+		if err == nil && !op.Service {
 			e.links.Set(op.Person, id, dn)
 		}
 		return err
@@ -239,6 +251,26 @@ func (a *Applier) create(ctx context.Context, op Op, rep *Report) error {
 			return nil
 		})
 	return err
+}
+
+// anchored looks below the base for an account carrying the person's
+// anchor, as an Add whose reply was lost leaves behind, and records it as
+// the one created. It reports whether it found one.
+func (a *Applier) anchored(ctx context.Context, op Op, rep *Report) (bool, error) {
+	e := a.Engine
+	anchor := e.cfg.Correlation.Anchor
+	found, err := dirFinder{dir: e.dir, base: e.cfg.Base, attrs: []string{anchor}}.find(ctx, anchor, op.Person.String())
+	switch {
+	case err != nil:
+		return false, err
+	case len(found) == 0:
+		return false, nil
+	case len(found) > 1:
+		return false, fmt.Errorf("adsync: %d accounts carry the anchor of person %s: resolve by hand", len(found), op.Person)
+	}
+	rep.Created[op.Person] = found[0].ID
+	e.links.Set(op.Person, found[0].ID, found[0].DN)
+	return true, nil
 }
 
 // freeDN returns dn, or if an object is there already (two people with

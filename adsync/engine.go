@@ -32,6 +32,10 @@ type Config struct {
 	OU OURule `json:"ou" yaml:"ou"`
 	// Groups are the group rules.
 	Groups []GroupRule `json:"groups" yaml:"groups"`
+	// ServiceMapping, if set, is the mapping of service accounts (the org
+	// model's AD accounts bound to a unit): their mapped attributes and OU
+	// follow their unit. Unset: service accounts are not touched.
+	ServiceMapping *Mapping `json:"service_mapping" yaml:"service_mapping"`
 	// Drift is what the read-back does when someone edits a mapped
 	// attribute, or moves a managed account, by hand in AD: DriftCorrect
 	// (the default: the org model is the truth for what is mapped) or
@@ -62,6 +66,11 @@ func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, erro
 	}
 	if err := cfg.Mapping.Compile(); err != nil {
 		errs = append(errs, err)
+	}
+	if cfg.ServiceMapping != nil {
+		if err := cfg.ServiceMapping.Compile(); err != nil {
+			errs = append(errs, fmt.Errorf("adsync: service_mapping: %w", err))
+		}
 	}
 	if err := cfg.Correlation.Compile(); err != nil {
 		errs = append(errs, err)
@@ -101,8 +110,9 @@ func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, erro
 	return e, nil
 }
 
-// readAttrs are the attributes read of an account: the mapped ones, the
-// anchor and the rules' attributes, and memberOf.
+// readAttrs are the attributes read of an account: the mapped ones (of
+// persons and of service accounts), the anchor and the rules' attributes,
+// and memberOf.
 func (e *Engine) readAttrs() []string {
 	out := []string{"memberOf", e.cfg.Correlation.Anchor}
 	for a := range e.cfg.Mapping.Attributes {
@@ -110,6 +120,11 @@ func (e *Engine) readAttrs() []string {
 	}
 	for _, r := range e.cfg.Correlation.Rules {
 		out = append(out, r.Attribute)
+	}
+	if e.cfg.ServiceMapping != nil {
+		for a := range e.cfg.ServiceMapping.Attributes {
+			out = append(out, a)
+		}
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
@@ -144,15 +159,16 @@ func (e *Engine) Plan(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID
 		f := dirFinder{dir: e.dir, base: e.cfg.Base, attrs: e.readAttrs()}
 		return e.planAll(ctx, persons, func(i int) ([]Op, error) { return e.planPerson(ctx, g, persons[i], f) })
 	}
-	return e.planBulk(ctx, g, persons, func() ([]*connectors.Entry, error) {
+	p, _, err := e.planBulk(ctx, g, persons, func() ([]*connectors.Entry, error) {
 		return searchAccounts(ctx, e.dir, e.cfg.Base, e.readAttrs())
 	})
+	return p, err
 }
 
 // planBulk plans the persons against the accounts read reads (at least
 // readAttrs of every user account below the base), reading them while the
 // persons' desired accounts are worked out.
-func (e *Engine) planBulk(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID, read func() ([]*connectors.Entry, error)) (*Plan, error) {
+func (e *Engine) planBulk(ctx context.Context, g orgmodel.Graph, persons []uuid.UUID, read func() ([]*connectors.Entry, error)) (*Plan, *accountIndex, error) {
 	type index struct {
 		x   *accountIndex
 		err error
@@ -178,18 +194,19 @@ func (e *Engine) planBulk(ctx context.Context, g orgmodel.Graph, persons []uuid.
 	})
 	x := <-loaded
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if x.err != nil {
-		return nil, x.err
+		return nil, nil, x.err
 	}
-	return e.planAll(ctx, persons, func(i int) ([]Op, error) {
+	p, err := e.planAll(ctx, persons, func(i int) ([]Op, error) {
 		if wants[i] == nil {
 			_, err := e.want(g, persons[i]) // the person's error again
 			return nil, err
 		}
 		return e.compare(ctx, wants[i], x.x)
 	})
+	return p, x.x, err
 }
 
 // planAll runs plan for every person on all cores and gathers the

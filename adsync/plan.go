@@ -57,8 +57,11 @@ func (k OpKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 type Op struct {
 	// Kind is what the operation does.
 	Kind OpKind `json:"op"`
-	// Person is the person it is for.
+	// Person is the person it is for; for a service account (Service),
+	// the org model's account object.
 	Person uuid.UUID `json:"person"`
+	// Service marks an operation on a service account, bound to a unit.
+	Service bool `json:"service,omitempty"`
 	// Account is the account's id ("" for a create).
 	Account connectors.ID `json:"account,omitempty"`
 	// DN is the account's DN (the new one, for a create).

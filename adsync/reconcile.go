@@ -165,7 +165,8 @@ func (r *Reconciler) now() time.Time {
 }
 
 // Plan plans a run at the clock's instant: the chapel over every account
-// in scope, and every person valid on the day. Both read the accounts
+// in scope, every person valid on the day, and the service accounts (with
+// a ServiceMapping). All read the accounts
 // with one search where the chapel's scope is below the engine's base.
 func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 	now := r.now()
@@ -182,7 +183,7 @@ func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 		rp.Chapel = cp
 	}
 	var read []*connectors.Entry
-	p, err := e.planBulk(ctx, g, persons, func() ([]*connectors.Entry, error) {
+	p, index, err := e.planBulk(ctx, g, persons, func() ([]*connectors.Entry, error) {
 		attrs := e.readAttrs()
 		if r.Chapel != nil {
 			attrs = append(attrs, r.Chapel.Attributes()...)
@@ -194,6 +195,12 @@ func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	services, err := e.planServices(ctx, g, index)
+	if err != nil {
+		return nil, err
+	}
+	p.Ops = append(p.Ops, services.Ops...)
+	p.Errors = append(p.Errors, services.Errors...)
 	rp.Accounts = p
 	if r.Chapel != nil && r.sharesRead() {
 		cp, err := r.Chapel.PlanEntries(ctx, now, read)

@@ -46,6 +46,51 @@ type Worker struct {
 	Every time.Duration
 	// OnReconcile, if set, hears about every reconciliation.
 	OnReconcile func(rep *RunReport, err error)
+	// ReadBack, if set, follows AD's change feed every ReadBackEvery
+	// (default 10 seconds), between batches: AD's own changes reach the
+	// org model, and drift is corrected or reported, without racing the
+	// worker's own writes.
+	ReadBack *ReadBack
+	// ReadBackEvery is the time between passes of the change feed.
+	ReadBackEvery time.Duration
+	// OnReadBack, if set, hears about every pass.
+	OnReadBack func(rep *ReadBackReport, err error)
+}
+
+// chore is work the worker does between batches on a schedule.
+type chore struct {
+	every time.Duration
+	due   time.Time // zero: at once
+	run   func(ctx context.Context)
+}
+
+// chores returns the worker's scheduled work.
+func (w *Worker) chores() []*chore {
+	var out []*chore
+	if w.Reconciler != nil {
+		out = append(out, &chore{every: orDefault(w.Every, time.Hour), run: func(ctx context.Context) {
+			rep, err := w.Reconciler.Reconcile(ctx)
+			if w.OnReconcile != nil && ctx.Err() == nil {
+				w.OnReconcile(rep, err)
+			}
+		}})
+	}
+	if w.ReadBack != nil {
+		out = append(out, &chore{every: orDefault(w.ReadBackEvery, 10*time.Second), run: func(ctx context.Context) {
+			rep, err := w.ReadBack.Sync(ctx)
+			if w.OnReadBack != nil && ctx.Err() == nil {
+				w.OnReadBack(rep, err)
+			}
+		}})
+	}
+	return out
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 // Run processes events until ctx ends.
@@ -54,30 +99,29 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	every := w.Every
-	if every <= 0 {
-		every = time.Hour
-	}
-	var due time.Time // zero: reconcile now
+	chores := w.chores()
 	for {
-		if w.Reconciler != nil && !time.Now().Before(due) {
-			rep, err := w.Reconciler.Reconcile(ctx)
-			if ctx.Err() != nil {
-				return ctx.Err()
+		var next time.Time
+		for _, c := range chores {
+			if !time.Now().Before(c.due) {
+				c.run(ctx)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				c.due = time.Now().Add(c.every)
 			}
-			if w.OnReconcile != nil {
-				w.OnReconcile(rep, err)
+			if next.IsZero() || c.due.Before(next) {
+				next = c.due
 			}
-			due = time.Now().Add(every)
 		}
 		wait, cancel := ctx, context.CancelFunc(func() {})
-		if w.Reconciler != nil {
-			wait, cancel = context.WithDeadline(ctx, due)
+		if !next.IsZero() {
+			wait, cancel = context.WithDeadline(ctx, next)
 		}
 		batch, err := w.next(ctx, wait, sub)
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			continue // time to reconcile
+			continue // time for a chore
 		}
 		if err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgsync/orgsync/adsync"
 	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -126,4 +127,47 @@ func TestWorkerReconcilesAtStartAndOnSchedule(t *testing.T) {
 	assert.Contains(t, again.Accounts.Created, f.o.bo, "%v\n%+v", again.Plan, again.Accounts.Results)
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
+}
+
+func TestWorkerReadsBackBetweenBatches(t *testing.T) {
+	f := newRunFx(t, chapel.Breaker{})
+	f.reconcile(t)
+	passes := make(chan *adsync.ReadBackReport, 100)
+	w := &adsync.Worker{
+		Model: f.o.m, Name: "adsync", Engine: f.eng, Applier: f.rec.Applier, Now: f.rec.Now,
+		ReadBack: f.readBack(adsync.DriftCorrect), ReadBackEvery: 20 * time.Millisecond,
+		OnReadBack: func(rep *adsync.ReadBackReport, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			passes <- rep
+		},
+	}
+	c, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = w.Run(c) }()
+	first := <-passes
+	assert.Len(t, first.Recorded, 3, "the first pass records every account in the model")
+
+	// An edit by hand is put right: by the read-back's drift correction,
+	// or by the worker itself if the model's events from the first pass
+	// (the recorded accounts) bring Bo up first; either way between
+	// batches, never at the same time.
+	id, _ := f.links.Link(f.o.bo)
+	require.NoError(t, f.dir.Modify(ctx, id, []connectors.Modification{{Op: connectors.ModReplace, Name: "title", Values: []string{"Rektor"}}}))
+	deadline := time.After(10 * time.Second)
+	seen := 0
+	for {
+		select {
+		case rep := <-passes:
+			seen += rep.Changes
+			e, err := f.dir.Read(ctx, id, []string{"title"})
+			require.NoError(t, err)
+			if seen > 0 && e.First("title") == "Lærer" {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the edit was not put right (%d changes read)", seen)
+		}
+	}
 }

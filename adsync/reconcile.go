@@ -219,39 +219,67 @@ func (r *Reconciler) sharesRead() bool {
 	return connectors.IsUnderDN(r.Chapel.Base, b) && connectors.IsUnderDN(r.Chapel.Policy.ChapelOU, b)
 }
 
-// Apply carries out a plan: the chapel's part first (so that a returning
-// account is out of the chapel before its attributes are looked at; they
-// are corrected on the next run), then the accounts'. A chapel plan that
-// trips the breaker is applied only with approval equal to its
-// fingerprint; without it, the accounts' part is still applied (it neither
-// disables nor deletes) and the error is chapel.ErrBreaker.
+// Apply carries out a plan: the accounts' part first, while the directory
+// is as it was planned against, then the chapel's. The other order would
+// write DNs the chapel has just moved away: a manager returning from the
+// chapel is planned as the manager at their DN in the chapel, and AD
+// refuses a reference to a DN that no longer exists, while it carries
+// existing references along when the chapel moves the account. The links
+// follow the chapel's moves, so the next plan sees the accounts where
+// they are. A chapel plan that trips the breaker is applied only with
+// approval equal to its fingerprint; without it, the accounts' part is
+// still applied (it neither disables nor deletes) and the error is
+// chapel.ErrBreaker. A returning account's attributes are corrected on the
+// next run.
 func (r *Reconciler) Apply(ctx context.Context, rp *RunPlan, approval string) (*RunReport, error) {
 	rep := &RunReport{Plan: rp}
-	var errs []error
-	if rp.Chapel != nil {
-		// A returning account goes to the OU the OU rule gives it, which
-		// may not exist (a mirrored unit no one worked in yet): the chapel
-		// moves accounts but makes no OUs, so they are made here. If one
-		// cannot be made, that account's reactivation fails and says so.
-		ous := Applier{Engine: r.Engine}
-		for _, it := range rp.Chapel.Actions() {
-			if it.Decision.Action == chapel.Reactivate && it.Decision.Target != "" {
-				_ = ous.ensureOU(ctx, it.Decision.Target)
-			}
-		}
-		cr, err := r.Chapel.Apply(ctx, rp.Chapel, approval)
-		if err != nil && !errors.Is(err, chapel.ErrBreaker) {
-			return rep, err
-		}
-		rep.Chapel = cr
-		errs = append(errs, err)
-	}
 	a := r.Applier
 	a.Engine = r.Engine
 	a.Names = GraphNames{Graph: r.Model.AsOf(rp.Registration).At(rp.Day)}
 	ar, err := a.Apply(ctx, rp.Accounts)
 	rep.Accounts = ar
-	return rep, errors.Join(append(errs, err)...)
+	errs := []error{err}
+	if rp.Chapel != nil && ctx.Err() == nil {
+		// A returning account goes to the OU the OU rule gives it, which
+		// may not exist (a mirrored unit no one worked in yet): the chapel
+		// moves accounts but makes no OUs, so they are made here. If one
+		// cannot be made, that account's reactivation fails and says so.
+		for _, it := range rp.Chapel.Actions() {
+			if it.Decision.Action == chapel.Reactivate && it.Decision.Target != "" {
+				_ = a.ensureOU(ctx, it.Decision.Target)
+			}
+		}
+		cr, err := r.Chapel.Apply(ctx, rp.Chapel, approval)
+		if err != nil && !errors.Is(err, chapel.ErrBreaker) {
+			return rep, errors.Join(append(errs, err)...)
+		}
+		rep.Chapel = cr
+		errs = append(errs, err)
+		if cr != nil {
+			r.followChapel(ctx, cr)
+		}
+	}
+	return rep, errors.Join(errs...)
+}
+
+// followChapel points the links of the accounts the chapel moved at their
+// new DNs. An account that cannot be read now keeps its old DN until the
+// read-back sees it.
+func (r *Reconciler) followChapel(ctx context.Context, cr *chapel.Report) {
+	e := r.Engine
+	for _, res := range cr.Results {
+		if res.Err != nil || res.Item.Decision.Target == "" || res.Item.Decision.Action == chapel.Delete {
+			continue
+		}
+		id := connectors.ID(res.Item.Account.ID)
+		person, ok := e.links.Owner(id)
+		if !ok {
+			continue
+		}
+		if en, err := e.dir.Read(ctx, id, []string{"cn"}); err == nil {
+			e.links.Set(person, id, en.DN)
+		}
+	}
 }
 
 // Reconcile plans and applies a run. A run whose chapel part trips the

@@ -16,8 +16,11 @@ import (
 // ChapelPeople tells the chapel about the person behind an account, from
 // the org model through the engine's links: this is how adsync hands
 // leavers to the chapel. A person is employed while they have an
-// engagement on the day or one that starts later; a leaver left on the
-// first day after their last engagement, in that engagement's unit. A
+// engagement on the day or one that starts within the mapping's
+// preparation window (EnableDaysBefore), as the engine sees it; a person
+// whose next engagement starts later is returning, and their account
+// waits in the chapel, undeleted; a leaver left on the first day after
+// their last engagement, in that engagement's unit. A
 // returning person's account goes back to the OU the engine's OU rule
 // gives them. An account the model records for a unit is a service
 // account, which the chapel leaves alone.
@@ -44,36 +47,42 @@ func (p *ChapelPeople) Person(_ context.Context, a chapel.Account, now time.Time
 	day := p.Model.Zone().Date(now)
 	emp := v.Employment(person)
 	out := chapel.Person{Known: true}
-	if n := emp.Len(); n > 0 && emp.Span(n-1).To > day {
-		out.Employed = true
-		// The OU the person belongs in, on the day or on the first day of
-		// their next engagement.
-		var from timeline.Date
-		for sp := range emp.All() {
-			if sp.To > day {
-				from = max(day, sp.From)
-				break
-			}
+	// The first stretch of employment that has not ended: the person is
+	// employed if it has begun or begins within the preparation window
+	// (the engine enables accounts then, and so does the chapel), and is
+	// returning if it begins later.
+	window := day.AddDays(p.Engine.cfg.Mapping.EnableDaysBefore)
+	var lastEnd timeline.Date
+	hasPast := false
+	for sp := range emp.All() {
+		if sp.To <= day {
+			lastEnd, hasPast = sp.To, true
+			continue
 		}
-		if d, err := DataFor(v.At(from), &p.Engine.cfg.Mapping, person, p.Engine.links); err == nil {
-			if ou, err := p.Engine.cfg.OU.Target(d); err == nil {
-				out.ReturnOU = ou
+		if sp.From <= window {
+			out.Employed = true
+			if d, err := DataFor(v.At(max(day, sp.From)), &p.Engine.cfg.Mapping, person, p.Engine.links); err == nil {
+				if ou, err := p.Engine.cfg.OU.Target(d); err == nil {
+					out.ReturnOU = ou
+				}
 			}
+			return out, nil
 		}
+		out.Returning, out.ReturnsOn = true, sp.From
+		break
+	}
+	if !hasPast {
+		// Never employed before (a hire undone, or one who has not
+		// started): the account is not wanted from today.
+		out.LeftOn = day
 		return out, nil
 	}
-	if n := emp.Len(); n > 0 {
-		out.LeftOn = emp.Span(n - 1).To
-		last := v.At(out.LeftOn.AddDays(-1))
-		if e, ok := last.PrimaryEngagement(person); ok {
-			if u, ok := last.Unit(e.Unit); ok {
-				out.Unit = u.UserKey
-			}
+	out.LeftOn = lastEnd
+	last := v.At(lastEnd.AddDays(-1))
+	if e, ok := last.PrimaryEngagement(person); ok {
+		if u, ok := last.Unit(e.Unit); ok {
+			out.Unit = u.UserKey
 		}
-	} else {
-		// Never employed as the model knows it (say, a hire undone): the
-		// account is not wanted from today.
-		out.LeftOn = day
 	}
 	return out, nil
 }

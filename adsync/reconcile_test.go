@@ -88,11 +88,19 @@ func TestReconcileLeaverGoesToTheChapelAndComesBack(t *testing.T) {
 	assert.True(t, connectors.IsUnderDN(e.DN, kapel), "in the chapel: %s", e.DN)
 	f.settled(t)
 
-	// Rehired in another job from August: the same account comes back.
+	// Rehired in another job from November: the account waits in the
+	// chapel, past its three months' retention, and comes back within the
+	// preparation week before the start, not earlier.
 	var cs2 orgmodel.ChangeSet
-	cs2.Add("9", timeline.Since(d("2026-08-03")), orgmodel.EngagementAttrs{Person: f.o.bo, Unit: f.o.kommune, JobFunction: "Konsulent", Fraction: 1})
+	cs2.Add("9", timeline.Since(d("2026-11-02")), orgmodel.EngagementAttrs{Person: f.o.bo, Unit: f.o.kommune, JobFunction: "Konsulent", Fraction: 1})
 	f.change(t, &cs2)
-	f.now = at("2026-07-27", 9) // within the week before the start
+	f.now = at("2026-10-05", 9)
+	f.reconcile(t)
+	e, err = f.dir.Read(ctx, id, nil)
+	require.NoError(t, err, "not deleted: Bo returns")
+	assert.True(t, e.Disabled, "not enabled a month early")
+	f.settled(t)
+	f.now = at("2026-10-26", 9) // within the week before the start
 	f.reconcile(t)
 	f.reconcile(t) // the attributes of a returned account follow on the next run
 	e, err = f.dir.Read(ctx, id, []string{"title", "department"})

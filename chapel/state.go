@@ -39,6 +39,13 @@ type Person struct {
 	// that starts later (a new employee's account is prepared, and a
 	// returning one's is brought back, before day one).
 	Employed bool
+	// Returning reports that a person who is not Employed has an
+	// engagement starting on ReturnsOn, later than the caller prepares
+	// accounts for: the account waits in the chapel, disabled, and is not
+	// deleted before then, whatever the retention.
+	Returning bool
+	// ReturnsOn is the first day of that engagement.
+	ReturnsOn timeline.Date
 	// LeftOn is the first day without an engagement, when not Employed.
 	LeftOn timeline.Date
 	// Unit is the id of the unit of the last engagement, for per-unit
@@ -268,6 +275,10 @@ func (pol *Policy) decideLeft(d Decision, a Account, p Person, now time.Time, to
 		}
 		d.Action, d.Reason = Redisable, "re-enabled by hand in the chapel, and the person has not come back"
 	case InChapel:
+		if p.Returning {
+			d.Reason = "in the chapel until the person comes back on " + p.ReturnsOn.String()
+			return d
+		}
 		del := pol.retention(p.Unit).After(d.Stamp.Disabled)
 		d.DeleteOn = del
 		if today < del {

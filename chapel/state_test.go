@@ -249,3 +249,17 @@ func TestAccountErrorsMaskNationalIDs(t *testing.T) {
 	assert.NotContains(t, e.Error(), "0101901234")
 	assert.Contains(t, e.Error(), "12345678-1234-4abc-8def-123456789abc", "the id stays whole")
 }
+
+func TestAReturningPersonsAccountWaitsAndIsNotDeleted(t *testing.T) {
+	p := policy(t)
+	acct := chapel.Account{DN: "CN=a," + chapelOU, StampValue: stampOf(t, chapel.Stamp{Disabled: d("2026-01-31"), Reason: chapel.ReasonLeft, From: skolen})}
+	person := chapel.Person{Known: true, LeftOn: d("2026-01-31"), Returning: true, ReturnsOn: d("2026-09-01")}
+	dec := p.Decide(at("2026-06-30"), acct, person)
+	assert.Equal(t, chapel.Nothing, dec.Action, "past the retention, but the person returns")
+	assert.Contains(t, dec.Reason, "2026-09-01")
+	// Still employed until now and returning later: the disable happens.
+	active := chapel.Account{DN: "CN=a," + skolen, Enabled: true}
+	assert.Equal(t, chapel.Disable, p.Decide(at("2026-02-01"), active, person).Action, "rights go on the day they leave, return or not")
+	person.Returning = false
+	assert.Equal(t, chapel.Delete, p.Decide(at("2026-06-30"), acct, person).Action)
+}

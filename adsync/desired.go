@@ -44,12 +44,7 @@ func DataFor(g orgmodel.Graph, m *Mapping, person uuid.UUID, dns AccountDNs) (*D
 	if !ok {
 		return nil, fmt.Errorf("adsync: person %s is not valid on %s", person, g.Day())
 	}
-	eg := g
-	e, ok := g.PrimaryEngagement(person)
-	for i := 1; !ok && i <= m.EnableDaysBefore; i++ {
-		eg = g.View().At(g.Day().AddDays(i))
-		e, ok = eg.PrimaryEngagement(person)
-	}
+	eg, e, ok := engagedOn(g, person, m.EnableDaysBefore)
 	if !ok {
 		return nil, fmt.Errorf("%w: person %s on %s", ErrNoEngagement, person, g.Day())
 	}
@@ -74,6 +69,18 @@ func DataFor(g orgmodel.Graph, m *Mapping, person uuid.UUID, dns AccountDNs) (*D
 		}
 	}
 	return d, nil
+}
+
+// engagedOn returns the graph of the first day, from g's day to window
+// days after it, on which the person has an engagement, and the primary
+// engagement then: the day their account is made from.
+func engagedOn(g orgmodel.Graph, person uuid.UUID, window int) (orgmodel.Graph, orgmodel.Engagement, bool) {
+	e, ok := g.PrimaryEngagement(person)
+	for i := 1; !ok && i <= window; i++ {
+		g = g.View().At(g.Day().AddDays(1))
+		e, ok = g.PrimaryEngagement(person)
+	}
+	return g, e, ok
 }
 
 func unitOf(u orgmodel.Unit) Unit {

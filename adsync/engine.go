@@ -38,8 +38,11 @@ type Config struct {
 	ServiceMapping *Mapping `json:"service_mapping" yaml:"service_mapping"`
 	// Drift is what the read-back does when someone edits a mapped
 	// attribute, or moves a managed account, by hand in AD: DriftCorrect
-	// (the default: the org model is the truth for what is mapped) or
-	// DriftReport (leave it, and report it).
+	// (the default: the org model is the truth for what is mapped) puts
+	// it right at once; DriftReport reports it and leaves it until the
+	// next reconciliation, which writes the model's values as it does
+	// after any change (it cannot tell an edit by hand from a change in
+	// the model). A value that AD should own is left out of the mapping.
 	Drift string `json:"drift" yaml:"drift"`
 }
 

@@ -284,12 +284,54 @@ func (r *Reconciler) followChapel(ctx context.Context, cr *chapel.Report) {
 
 // Reconcile plans and applies a run. A run whose chapel part trips the
 // breaker applies the accounts' part and returns chapel.ErrBreaker.
+//
+// A run that creates a manager's account also fills it in as the manager
+// of the persons below, which its plan could not (the account did not
+// exist yet), so that the next run has nothing to do.
 func (r *Reconciler) Reconcile(ctx context.Context) (*RunReport, error) {
 	rp, err := r.Plan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.Apply(ctx, rp, "")
+	rep, err := r.Apply(ctx, rp, "")
+	if rep != nil && rep.Accounts != nil && len(rep.Accounts.Created) > 0 && ctx.Err() == nil {
+		err = errors.Join(err, r.fillManagers(ctx, rp, rep))
+	}
+	return rep, err
+}
+
+// fillManagers plans again the persons one of whose managers got an
+// account in the run, and applies that, adding the results to the run's.
+func (r *Reconciler) fillManagers(ctx context.Context, rp *RunPlan, rep *RunReport) error {
+	g := r.Model.AsOf(rp.Registration).At(rp.Day)
+	var persons []uuid.UUID
+	for _, p := range PersonsOn(g) {
+		eg, _, ok := engagedOn(g, p, r.Engine.cfg.Mapping.EnableDaysBefore)
+		if !ok {
+			continue
+		}
+		for _, m := range eg.PersonManagers(p) {
+			if _, ok := rep.Accounts.Created[m.Person]; ok {
+				persons = append(persons, p)
+				break
+			}
+		}
+	}
+	if len(persons) == 0 {
+		return nil
+	}
+	plan, err := r.Engine.Plan(ctx, g, persons)
+	if err != nil {
+		return err
+	}
+	a := r.Applier
+	a.Engine = r.Engine
+	a.Names = GraphNames{Graph: g}
+	more, err := a.Apply(ctx, plan)
+	if more != nil {
+		rep.Accounts.Results = append(rep.Accounts.Results, more.Results...)
+	}
+	return err
 }
 
 // ErrPlanChanged is returned by ApplyReviewed when the run would now do

@@ -227,3 +227,21 @@ func TestRunPlanJSON(t *testing.T) {
 	assert.Len(t, got.Accounts.Ops, len(p.Accounts.Ops))
 	assert.Equal(t, "create", got.Accounts.Ops[0].Op)
 }
+
+func TestAFirstRunFillsInManagersCreatedInIt(t *testing.T) {
+	f := newRunFx(t, chapel.Breaker{})
+	cfg := f.engConfig()
+	cfg.Mapping.Attributes["manager"] = "{{.ManagerDN}}"
+	eng, err := adsync.NewEngine(cfg, f.dir, f.links)
+	require.NoError(t, err)
+	f.rec.Engine = eng
+	f.rec.Chapel.People = &adsync.ChapelPeople{Engine: eng, Model: f.o.m}
+	rep := f.reconcile(t)
+	require.Len(t, rep.Accounts.Created, 3)
+	id, _ := f.links.Link(f.o.bo)
+	dorte, _ := f.links.AccountDN(f.o.dorte)
+	e, err := f.dir.Read(ctx, id, []string{"manager"})
+	require.NoError(t, err)
+	assert.Equal(t, dorte, e.First("manager"), "Dorte's account was made in the same run")
+	f.settled(t)
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -74,7 +75,11 @@ func (p *RunPlan) String() string {
 		acts := p.Chapel.Actions()
 		fmt.Fprintf(&b, "chapel: %d of %d accounts to act on\n", len(acts), p.Chapel.InScope)
 		for _, it := range acts {
-			fmt.Fprintf(&b, "%-12s %s  (%s)\n", it.Decision.Action, it.Account.DN, it.Decision.Reason)
+			line := fmt.Sprintf("%-12s %s", it.Decision.Action, it.Account.DN)
+			if it.Decision.Target != "" {
+				line += " → " + it.Decision.Target
+			}
+			fmt.Fprintf(&b, "%s  (%s)\n", redact.NationalIDs(line), redact.NationalIDs(it.Decision.Reason))
 		}
 		for _, w := range p.Chapel.Warnings {
 			fmt.Fprintf(&b, "warning      %s\n", w)

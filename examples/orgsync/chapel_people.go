@@ -34,7 +34,8 @@ line or as JSON lines (one object a line), with these columns or keys:
   return_ou       the OU a returning account is moved to (default: the OU
                   its stamp recorded)
   service         true for a service account: the chapel never touches it
-It is the bridge until adsync links accounts to the org model. An account the
+With the org model at hand, "orgsync reconcile" asks it through adsync's links
+instead; the people file runs the chapel alone. An account the
 file does not list is not linked, and the chapel leaves it alone.`
 
 // personRow is one row of the people file.

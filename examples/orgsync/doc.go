@@ -17,12 +17,23 @@
 //		--password-file /etc/orgsync/ad-password --base OU=Kommune,DC=example,DC=org \
 //		--policy chapel.yaml --people people.csv
 //
+// The plan, apply and reconcile commands run the main job by hand: the org
+// model into Active Directory with the adsync engine (and the chapel, with
+// its breaker), from a configuration file; apply applies only the plan an
+// operator reviewed, by its fingerprint:
+//
+//	go run ./examples/orgsync plan --config sync.yaml --out plan.txt
+//	go run ./examples/orgsync apply --config sync.yaml --fingerprint 9ec80431d199c225
+//	go run ./examples/orgsync reconcile --inmem-demo
+//
 // Run it without arguments for the list of commands, and with a command
 // and -h for that command's flags.
 //
 // What it must not do: hold library code (anything a user of orgsync would
 // need too belongs in the library), write to a directory other than by the
-// chapel command's apply, take a password from a flag's value, or print
-// more of a person than the name the operator typed and the account's
-// username and DN.
+// chapel command's apply and by apply and reconcile, take a password from a
+// flag's value or a configuration file, or print a national id in full (a
+// sync plan shows the mapped attributes it writes, with national ids
+// masked; the other commands print no more of a person than the name the
+// operator typed and the account's username and DN).
 package main

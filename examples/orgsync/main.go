@@ -16,6 +16,9 @@ type command struct {
 var commands = []command{
 	{"username", "show the usernames, UPNs and e-mail addresses names get", runUsername},
 	{"chapel", "list the chapel, plan and apply its disables, returns and deletions", runChapel},
+	{"plan", "show what a sync of the org model into AD would do, with its fingerprint", runPlan},
+	{"apply", "apply a reviewed sync plan by its fingerprint", runApply},
+	{"reconcile", "plan and apply a sync of the org model into AD at once", runReconcile},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

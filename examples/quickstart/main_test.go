@@ -3,90 +3,196 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/internal/adtest"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
 func TestMain(m *testing.M) { os.Exit(adtest.Main(m)) }
 
-// checkStory checks the story's report, whatever directory told it.
-func checkStory(t *testing.T, out string) {
+// quickstart runs the job in dir below base and returns it with what it
+// printed.
+func quickstart(t *testing.T, dir connectors.Directory, base string, persons int) (*job, string) {
 	t.Helper()
-	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`capabilities: Creator, Modifier, Mover, Deleter, Enabler, PasswordSetter, GroupManager, ChangeReader`),
-		regexp.MustCompile(`(?m)^  Åse Lund, \(vikar\) +qs\w+2 +enabled, in Teknik og Miljø$`),
-		regexp.MustCompile(`mover: Søren Ærø-Østergård is now CN=Søren Ærø-Østergård,OU=Teknik og Miljø,`),
-		regexp.MustCompile(`leaver: Karina Jensen is disabled and held at CN=Karina Jensen,OU=Kapel,`),
-		regexp.MustCompile(`a second account named qs\w+0 is refused: .*already exists`),
-		regexp.MustCompile(`(?m)^  changed CN=Karina Jensen,OU=Kapel,`),
-		regexp.MustCompile(`(?m)^  changed CN=Søren Ærø-Østergård,OU=Teknik og Miljø,`),
-		regexp.MustCompile(`(?m)^disabled accounts:\n  qs\w+0 \(CN=Karina Jensen,OU=Kapel,[^\n]*\)\n?$`),
-	} {
-		if !want.MatchString(out) {
-			t.Errorf("the report lacks %s\n%s", want, out)
-		}
-	}
-	// Only Karina is left in the group: Søren moved out of it.
-	group := out[strings.Index(out, "group Borgerservice-alle:"):strings.Index(out, "disabled accounts:")]
-	if strings.Count(group, "CN=") != 1 || !strings.Contains(group, "Karina Jensen") {
-		t.Errorf("group members:\n%s", group)
-	}
-	if strings.Contains(out, "cleanup:") {
-		t.Errorf("cleanup failed:\n%s", out)
-	}
-}
-
-func TestStoryInMemory(t *testing.T) {
-	var out bytes.Buffer
-	if err := start(context.Background(), "", "", false, &out); err != nil {
-		t.Fatal(err)
-	}
-	checkStory(t, out.String())
-}
-
-func TestStoryOnSamba(t *testing.T) {
-	s := adtest.Start(t)
-	ou := s.NewOU(t)
-	cfg := map[string]any{
-		"url": s.LDAPSURL(), "ca_file": s.CAFile, "server_name": adtest.Hostname,
-		"bind_dn": adtest.AdminUPN, "bind_password": adtest.AdminPassword,
-	}
-	path := filepath.Join(t.TempDir(), "ad.json")
-	data, _ := json.Marshal(cfg)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
-	if err := start(ctx, path, ou, false, &out); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
-	}
-	checkStory(t, out.String())
-	if !strings.Contains(out.String(), "directory: Active Directory at ldaps://") {
-		t.Error(out.String())
-	}
+	o := options{persons: persons, seed: 1, today: timeline.MustParseDate("2026-12-01"), base: base}
+	j, err := newJob(ctx, o, dir, &out)
+	require.NoError(t, err)
+	require.NoError(t, j.run(ctx), out.String())
+	return j, out.String()
 }
 
-func TestBadConfiguration(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(bad, []byte(`{"url": "ldaps://dc", "bind_dn": "x", "bind_pasword": "typo"}`), 0o600)
-	for _, tc := range []struct{ file, base, want string }{
-		{bad, "OU=x,DC=y", "unknown field"},
-		{filepath.Join(dir, "missing.json"), "OU=x,DC=y", "no such file"},
-		{bad, "", "-ad needs -base"},
-	} {
-		err := start(context.Background(), tc.file, tc.base, false, &bytes.Buffer{})
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("start(%s, %q) = %v, want an error saying %q", tc.file, tc.base, err, tc.want)
+// wanted counts the persons who should have an account on the day: an
+// engagement then or within the preparation window.
+func wanted(j *job, day timeline.Date) int {
+	n := 0
+	v := j.model.Latest()
+	for _, p := range adsync.PersonsOn(v.At(day)) {
+		for k := 0; k <= enableDaysBefore; k++ {
+			if _, ok := v.At(day.AddDays(k)).PrimaryEngagement(p); ok {
+				n++
+				break
+			}
 		}
 	}
+	return n
+}
+
+// checkRun checks what the job printed and what it left in the directory.
+func checkRun(t *testing.T, j *job, out string) {
+	t.Helper()
+	ctx := context.Background()
+	today := timeline.MustParseDate("2026-12-01")
+	n := wanted(j, today)
+	require.Greater(t, n, 0)
+	for _, want := range []string{
+		fmt.Sprintf("\nreconcile 1  created %d accounts, ", n),
+		// The run fills in the managers whose accounts it made itself,
+		// so the second has nothing to do.
+		"; modified ",
+		fmt.Sprintf("\nreconcile 2  nothing to do: 0 operations for %d accounts", n),
+		fmt.Sprintf("recorded %d accounts and %d e-mail addresses in the org model; 0 drifted, 0 errors", n, n),
+		"\n  plan    0 operations, 0 chapel actions: the directory matches the org model\n",
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.Regexp(t, `(?m)^reconcile 1  created \d+ accounts, [1-9]\d* OUs and [1-9]\d* group memberships; (modified \d+ accounts \(manager \d+\); )?0 failed`, out)
+	assert.Regexp(t, `(?m)^  hire .*\n +→ create CN=Freja Sofie Østergaard,OU=.*group-add Alle ansatte; group-add Pædagoger;.*\n +account \w+, mail freja\.oestergaard@example\.org, manager CN=`, out)
+	assert.Regexp(t, `(?m)^  move .*\n +→ modify department, manager; move to OU=`, out)
+	assert.Regexp(t, `(?m)^  leaver .*\n +→ the worker has nothing to do .*\n  reconcile .*chapel: disable CN=.*; 0 failed`, out)
+	assert.NotRegexp(t, `\d{6}-?\d{4}`, out, "no national id is printed")
+
+	// The directory: the hire, the mover and the leaver where they belong.
+	g := j.model.Latest().Today(j.now())
+	var freja uuid.UUID
+	for _, p := range adsync.PersonsOn(g) {
+		if pp, _ := g.Person(p); pp.Surname == "Østergaard" && pp.GivenNames == "Freja Sofie" {
+			freja = p
+		}
+	}
+	require.NotEqual(t, uuid.Nil, freja)
+	id, ok := j.links.Link(freja)
+	require.True(t, ok, "the hire is linked")
+	e, err := j.dir.Read(ctx, id, []string{"manager", "department", "memberOf"})
+	require.NoError(t, err)
+	assert.NotEmpty(t, e.First("manager"))
+	assert.Len(t, e.Get("memberOf"), 3)
+	frejaOU := parent(e.DN)
+	m := regexp.MustCompile(`(?m)^  move    (.+) moves from`).FindStringSubmatch(out)
+	require.NotNil(t, m)
+	moved := 0
+	for _, p := range adsync.PersonsOn(g) {
+		if pp, _ := g.Person(p); pp.GivenNames+" "+pp.Surname == m[1] {
+			id, _ := j.links.Link(p)
+			if e, err := j.dir.Read(ctx, id, nil); err == nil && connectors.EqualDN(parent(e.DN), frejaOU) {
+				moved++
+			}
+		}
+	}
+	assert.Equal(t, 1, moved, "the mover's account is in the hire's OU")
+	l := regexp.MustCompile(`the leaver's account (\w+) is disabled in OU=Kapellet, stamped left on 2026-12-02, from OU=`).FindStringSubmatch(out)
+	require.NotNil(t, l, out)
+	var leavers int
+	err = j.dir.Search(ctx, connectors.SearchRequest{BaseDN: j.chapel, Filter: connectors.Eq("sAMAccountName", l[1]), Attributes: []string{"sAMAccountName"}}, func(e *connectors.Entry) error {
+		assert.True(t, e.Disabled)
+		leavers++
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, leavers)
+
+	// A second run plans nothing.
+	rp, err := j.rec.Plan(ctx)
+	require.NoError(t, err)
+	assert.True(t, empty(rp), rp.String())
+	users, err := j.count(ctx, "user")
+	require.NoError(t, err)
+	assert.Equal(t, j.links.Len(), users, "every account below the base is linked to its person")
+}
+
+func TestQuickstartInMemory(t *testing.T) {
+	twin, err := newTwin(context.Background())
+	require.NoError(t, err)
+	j, out := quickstart(t, twin, twinBase, 300)
+	checkRun(t, j, out)
+	assert.Contains(t, out, "\nsample accounts")
+	assert.Regexp(t, `(?m)^  medarb\d* +CN=`, out, "a name without Latin letters gets the fallback username")
+	// The mover changes department, and so a group.
+	assert.Regexp(t, `(?m)^  move .*\n +→ modify department, manager; move to OU=.*; group-add .*; group-remove `, out)
+}
+
+// TestQuickstartOnSamba runs the quickstart against the harness's Samba AD
+// DC through the real connector, twice: the second run finds the first
+// one's accounts by their anchors and creates none.
+func TestQuickstartOnSamba(t *testing.T) {
+	s := adtest.Start(t)
+	base := s.NewOU(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir, err := ad.Open(ctx, ad.Config{URL: s.LDAPSURL(), RootCAs: s.RootCAs, ServerName: adtest.Hostname, BindDN: adtest.AdminUPN, BindPassword: adtest.AdminPassword})
+	require.NoError(t, err)
+	defer dir.Close()
+	j, out := quickstart(t, dir, base, 120)
+	checkRun(t, j, out)
+
+	// A second quickstart starts from the model as it was before the day
+	// of changes: it finds every account, creates none, and puts the
+	// mover and the leaver back.
+	_, out = quickstart(t, dir, base, 120)
+	first := regexp.MustCompile(`(?m)^reconcile 1  (.*)$`).FindStringSubmatch(out)
+	require.NotNil(t, first, out)
+	assert.NotContains(t, first[1], "created", out)
+	assert.Contains(t, first[1], "chapel: reactivate", out)
+	assert.Contains(t, out, "\n  plan    0 operations, 0 chapel actions")
+}
+
+func TestOptions(t *testing.T) {
+	dir := t.TempDir()
+	pw := dir + "/pw"
+	require.NoError(t, os.WriteFile(pw, []byte("s3cret\n"), 0o600))
+	t.Setenv("ORGSYNC_AD_PASSWORD", "")
+	for _, tc := range []struct {
+		args []string // persons, today, url, ca, bind, password file, base
+		want string
+	}{
+		{[]string{"1000", "2026-12-01", "", "", "", "", ""}, ""},
+		{[]string{"5", "2026-12-01", "", "", "", "", ""}, "--persons must be from 10"},
+		{[]string{"1000", "2026-13-01", "", "", "", "", ""}, "--today"},
+		{[]string{"1000", "2026-12-01", "", "", "", "", "OU=x,DC=y"}, "--base goes with --ldap-url"},
+		{[]string{"1000", "2026-12-01", "ldaps://dc", "", "", pw, "OU=x,DC=y"}, "needs --bind"},
+		{[]string{"1000", "2026-12-01", "ldaps://dc", "", "svc@example.org", "", "OU=x,DC=y"}, "no bind password"},
+		{[]string{"1000", "2026-12-01", "ldaps://dc", "", "svc@example.org", pw, ""}, "needs --base"},
+		{[]string{"1000", "2026-12-01", "ldaps://dc", "", "svc@example.org", pw, "not a dn"}, "--base"},
+		{[]string{"1000", "2026-12-01", "ldaps://dc", "", "svc@example.org", dir + "/missing", "OU=x,DC=y"}, "--password-file"},
+		{[]string{"1000", "2026-12-01", "ldaps://dc", "", "svc@example.org", pw, "OU=x,DC=y"}, ""},
+	} {
+		var persons int
+		fmt.Sscan(tc.args[0], &persons)
+		_, err := parseOptions(persons, 1, tc.args[1], tc.args[2], tc.args[3], tc.args[4], tc.args[5], tc.args[6])
+		if tc.want == "" {
+			assert.NoError(t, err, tc.args)
+			continue
+		}
+		if assert.Error(t, err, tc.args) {
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "s3cret")
+		}
+	}
+	o, err := parseOptions(1000, 1, "2026-12-01", "ldaps://dc", "", "svc@example.org", pw, "OU=x,DC=y")
+	require.NoError(t, err)
+	assert.Equal(t, connectors.Secret("s3cret"), o.ad.BindPassword, "the trailing newline is dropped")
 }

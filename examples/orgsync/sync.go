@@ -1,0 +1,374 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/internal/redact"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/synth"
+	"github.com/orgsync/orgsync/username"
+)
+
+const syncUsage = `usage: orgsync plan|apply|reconcile --config FILE [flags]
+
+Keeps Active Directory in step with the org model (package adsync): every
+person's account with its mapped attributes, OU and groups, and with a chapel
+policy, the leavers handed to the chapel under its mass-action breaker.
+
+  plan       what a run would do now (or at --now): each operation with old
+             and new values, the chapel's actions, and the plan's
+             fingerprint; it changes nothing
+  apply      apply the plan whose fingerprint --fingerprint gives, and only
+             that one: the run is planned again, and refused if it would now
+             do anything else
+  reconcile  plan and apply at once; a chapel part that trips the breaker is
+             left undone (the accounts' part is applied)
+
+The configuration file (YAML, see testdata/sync/sync.yaml) holds the
+connection to AD (the password in a file, or in ORGSYNC_AD_PASSWORD), where
+the org model comes from, the engine's mapping and rules, the username rules,
+and optionally the chapel's policy and breaker. A key it does not know is an
+error, and every problem is reported with its file and line before anything
+is done.
+
+--inmem-demo runs against an in-memory directory instead of AD: the
+configuration (testdata/sync/sync.yaml unless --config says otherwise) synced
+into it as of 30 days before now, one title edited by hand since, and
+2026-12-01 10:00 as now. Every run starts from the same state and nothing is
+kept; its ids are stable, so a plan read with one run can be applied with the
+next.
+
+The exit status is 0 on success, 1 when something was left undone (an
+operation failed, the breaker stopped the chapel, the plan changed since it
+was reviewed) or the directory failed, and 2 for a usage or configuration
+error.
+
+flags:
+`
+
+// syncCmd is one run of plan, apply or reconcile.
+type syncCmd struct {
+	sub            string
+	stdout, stderr io.Writer
+	config         string // the configuration file's name, for messages
+	setup          *syncSetup
+	now            time.Time
+	asJSON         bool
+	out            string
+	fingerprint    string
+	demo           bool
+}
+
+func runPlan(args []string, stdout, stderr io.Writer) int {
+	return runSync("plan", args, stdout, stderr)
+}
+
+func runApply(args []string, stdout, stderr io.Writer) int {
+	return runSync("apply", args, stdout, stderr)
+}
+
+func runReconcile(args []string, stdout, stderr io.Writer) int {
+	return runSync("reconcile", args, stdout, stderr)
+}
+
+func runSync(sub string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("orgsync "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), syncUsage); fs.PrintDefaults() }
+	var (
+		configFile  = fs.String("config", "", "the configuration, a YAML `FILE` (required without --inmem-demo)")
+		demo        = fs.Bool("inmem-demo", false, "run against an in-memory demo directory instead of AD")
+		nowText     = fs.String("now", "", "plan as at this `time`, RFC 3339 or YYYY-MM-DD (midnight); default now")
+		asJSON      = fs.Bool("json", false, "plan: print the plan as JSON (national ids masked)")
+		out         = fs.String("out", "", "plan: write the plan to this `FILE` instead of the standard output")
+		fingerprint = fs.String("fingerprint", "", "apply: the `fingerprint` of the reviewed plan (required)")
+	)
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	c := &syncCmd{sub: sub, stdout: stdout, stderr: stderr, asJSON: *asJSON, out: *out, fingerprint: strings.TrimSpace(*fingerprint), demo: *demo}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "orgsync %s: "+format+"\n", append([]any{sub}, a...)...)
+		return 2
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case len(pos) > 0:
+		return fail("unexpected argument %q (see -h)", clip(pos[0]))
+	case sub != "plan" && (set["json"] || set["out"]):
+		return fail("--json and --out are flags of plan")
+	case sub != "apply" && set["fingerprint"]:
+		return fail("--fingerprint is a flag of apply; review with plan, then apply --fingerprint")
+	case sub == "apply" && c.fingerprint == "":
+		return fail("--fingerprint is required: apply applies only a reviewed plan (run plan, read it, then apply --fingerprint F); reconcile plans and applies at once")
+	case *configFile == "" && !*demo:
+		return fail("--config FILE is required (see testdata/sync/sync.yaml), or try --inmem-demo")
+	}
+
+	data := syncDemoConfig
+	c.config = "testdata/sync/sync.yaml (the demo's)"
+	if *configFile != "" {
+		if data, err = os.ReadFile(*configFile); err != nil {
+			return fail("config: %v", err)
+		}
+		c.config = *configFile
+	}
+	if c.setup, err = loadSyncConfig(c.config, data, *demo); err != nil {
+		return fail("config %s:\n  %s", c.config, indent(err.Error()))
+	}
+	switch {
+	case *nowText != "":
+		if c.now, err = parseNow(*nowText, c.setup.zone); err != nil {
+			return fail("--now: %v", err)
+		}
+	case *demo:
+		c.now = c.setup.zone.Start(demoDay).Add(10 * time.Hour)
+	default:
+		c.now = time.Now()
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return c.run(ctx)
+}
+
+// run builds the org model, opens the directory, and does the command.
+func (c *syncCmd) run(ctx context.Context) int {
+	failed := func(format string, a ...any) int {
+		fmt.Fprintf(c.stderr, "orgsync %s: %s\n", c.sub, redact.NationalIDs(fmt.Sprintf(format, a...)))
+		return 1
+	}
+	model := orgmodel.New(orgmodel.Options{Zone: c.setup.zone})
+	mu, err := synth.Generate(c.setup.synth)
+	if err != nil {
+		return failed("the org model: %v", err)
+	}
+	if err := mu.Load(ctx, model, time.Now()); err != nil {
+		return failed("the org model: %v", err)
+	}
+	var (
+		dir  connectors.Directory
+		root string // where usernames are looked for: the connector's base
+	)
+	if c.demo {
+		d, err := newSyncDemo(ctx, c.setup, model, c.now)
+		if err != nil {
+			return failed("building the demo: %v", err)
+		}
+		dir, root = d, d.twin.BaseDN()
+		fmt.Fprintln(c.stderr, "orgsync "+c.sub+": the in-memory demo directory; nothing is kept after the run")
+	} else {
+		d, err := openDirectory(ctx, c.setup.ad)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "orgsync %s: opening the directory at %s: %v\n", c.sub, c.setup.ad.URL, err)
+			if errors.Is(err, connectors.Configuration) {
+				return 2
+			}
+			return 1
+		}
+		dir = d
+	}
+	defer dir.Close()
+	rec, err := wireSync(ctx, c.setup, model, dir, root, func() time.Time { return c.now })
+	if err != nil {
+		return failed("%v", err)
+	}
+	switch c.sub {
+	case "plan":
+		return c.plan(ctx, rec)
+	case "apply":
+		rep, err := rec.ApplyReviewed(ctx, c.fingerprint)
+		if errors.Is(err, adsync.ErrPlanChanged) {
+			// Not through the masking: fingerprints are hex, and one of
+			// ten digits in a row would look like a national id.
+			fmt.Fprintf(c.stderr, "orgsync apply: %v. Nothing was changed. Run plan again, read it, and apply its fingerprint\n", err)
+			return 1
+		}
+		return c.report(rep, err)
+	default:
+		rep, err := rec.Reconcile(ctx)
+		if rep != nil {
+			fmt.Fprint(c.stdout, maskPlan(rep.Plan.String(), rep.Plan.Fingerprint()))
+		}
+		return c.report(rep, err)
+	}
+}
+
+// wireSync makes the engine, the username generator, the chapel and the
+// reconciler over dir, and loads the links from the org model's accounts
+// and the anchors in the directory.
+func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, dir connectors.Directory, root string, now func() time.Time) (*adsync.Reconciler, error) {
+	links := adsync.NewMapLinks()
+	eng, err := adsync.NewEngine(s.cfg.Sync, dir, links)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := adsync.LoadLinks(ctx, eng, model.Latest(), links); err != nil {
+		return nil, fmt.Errorf("reading the accounts: %w", err)
+	}
+	idx := username.NewIndex()
+	if err := username.LoadDirectory(ctx, dir, root, idx); err != nil {
+		return nil, err
+	}
+	gen, err := username.New(s.cfg.Username, []username.Taken{idx})
+	if err != nil {
+		return nil, err
+	}
+	rec := &adsync.Reconciler{Engine: eng, Model: model, Applier: adsync.Applier{Usernames: gen}, Now: now}
+	if s.cfg.Chapel != nil {
+		policy := s.cfg.Chapel.Policy
+		rec.Chapel, err = chapel.NewRunner(chapel.Runner{
+			Dir: dir, Base: s.cfg.Sync.Base, Policy: &policy,
+			People: &adsync.ChapelPeople{Engine: eng, Model: model}, Breaker: s.breaker,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rec, nil
+}
+
+// plan prints the plan, as text or JSON, to the standard output or --out.
+func (c *syncCmd) plan(ctx context.Context, rec *adsync.Reconciler) int {
+	rp, err := rec.Plan(ctx)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "orgsync plan: %s\n", redact.NationalIDs(err.Error()))
+		return 1
+	}
+	var text []byte
+	if c.asJSON {
+		if text, err = rp.JSON(); err != nil {
+			fmt.Fprintf(c.stderr, "orgsync plan: %v\n", err)
+			return 1
+		}
+		text = append(text, '\n')
+	} else {
+		text = []byte(maskPlan(rp.String(), rp.Fingerprint()))
+	}
+	fp := rp.Fingerprint()
+	next := fmt.Sprintf("to apply exactly this plan: orgsync apply %s--fingerprint %s", c.configArgs(), fp)
+	if c.out == "" {
+		c.stdout.Write(text)
+		if !c.asJSON {
+			fmt.Fprintln(c.stdout, next)
+		}
+		return 0
+	}
+	if err := os.WriteFile(c.out, text, 0o600); err != nil {
+		fmt.Fprintf(c.stderr, "orgsync plan: --out: %v\n", err)
+		return 1
+	}
+	chapelActs := 0
+	if rp.Chapel != nil {
+		chapelActs = len(rp.Chapel.Actions())
+	}
+	fmt.Fprintf(c.stdout, "plan written to %s: %s, %s, %s; fingerprint %s\n%s\n", c.out,
+		count(len(rp.Accounts.Ops), "operation"), count(chapelActs, "chapel action"), count(len(rp.Accounts.Errors), "person failed", "persons failed"), fp, next)
+	return 0
+}
+
+// maskPlan masks national ids in a plan's text (adsync masks the values
+// it prints; this also covers DNs and reasons), keeping its fingerprint
+// whole: a fingerprint is hex, and a run of ten digits in one would look
+// like a national id.
+func maskPlan(text, fingerprint string) string {
+	const hold = "\x00fingerprint\x00"
+	return strings.ReplaceAll(redact.NationalIDs(strings.ReplaceAll(text, fingerprint, hold)), hold, fingerprint)
+}
+
+// configArgs are the flags that name the configuration, for the next
+// command to run.
+func (c *syncCmd) configArgs() string {
+	var b strings.Builder
+	if c.demo {
+		b.WriteString("--inmem-demo ")
+	}
+	if !strings.HasSuffix(c.config, "(the demo's)") {
+		b.WriteString("--config " + c.config + " ")
+	}
+	return b.String()
+}
+
+// report prints how each operation of a run went, and returns the exit
+// status.
+func (c *syncCmd) report(rep *adsync.RunReport, err error) int {
+	if rep != nil {
+		c.printReport(rep)
+	}
+	switch {
+	case errors.Is(err, chapel.ErrBreaker):
+		fmt.Fprintf(c.stderr, "orgsync %s: %s. The chapel's part was not done (the accounts' part was). Review with plan; if it is right, run apply --fingerprint with the plan's fingerprint\n", c.sub, err)
+		return 1
+	case err != nil:
+		fmt.Fprintf(c.stderr, "orgsync %s: %s\n", c.sub, redact.NationalIDs(err.Error()))
+		return 1
+	case rep.Failed() > 0:
+		return 1
+	}
+	return 0
+}
+
+// printReport shows each result: the chapel's, then the accounts'.
+func (c *syncCmd) printReport(rep *adsync.RunReport) {
+	done, failed := 0, 0
+	line := func(ok bool, what, dn, target string, err error) {
+		status := "done "
+		if ok {
+			done++
+		} else {
+			status = "error"
+			failed++
+		}
+		s := fmt.Sprintf("%s  %-12s %s", status, what, dn)
+		if target != "" {
+			s += " → " + target
+		}
+		if err != nil {
+			s += ": " + err.Error()
+		}
+		fmt.Fprintln(c.stdout, redact.NationalIDs(s))
+	}
+	fmt.Fprintf(c.stdout, "%s of plan %s at %s\n", c.sub, rep.Plan.Fingerprint(), c.now.In(c.setup.zone.Location()).Format(time.RFC3339))
+	if rep.Chapel != nil {
+		for _, r := range rep.Chapel.Results {
+			var err error
+			if r.Err != nil {
+				err = r.Err.Err
+			}
+			line(r.Err == nil, r.Item.Decision.Action.String(), r.Item.Account.DN, r.Item.Decision.Target, err)
+		}
+		for _, t := range rep.Chapel.Tombstones {
+			fmt.Fprintf(c.stdout, "tombstone: %s deleted %s; the username is quarantined until %s\n", t.Username, t.Deleted, t.QuarantineUntil)
+		}
+	}
+	if rep.Accounts != nil {
+		for _, r := range rep.Accounts.Results {
+			err := r.Err
+			if r.Skipped {
+				err = errors.New("skipped: an earlier operation of the person failed")
+			}
+			line(err == nil, r.Op.Kind.String(), r.Op.DN, r.Op.Target, err)
+		}
+	}
+	for _, e := range rep.Plan.Accounts.Errors {
+		fmt.Fprintln(c.stdout, redact.NationalIDs("not planned: "+e.Error()))
+		failed++
+	}
+	fmt.Fprintf(c.stdout, "%d done, %d failed\n", done, failed)
+}

@@ -1,0 +1,397 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/ad"
+	"github.com/orgsync/orgsync/connectors/inmem"
+	"github.com/orgsync/orgsync/orgmodel/synth"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+	"github.com/orgsync/orgsync/username"
+)
+
+// syncConfig is the sync commands' configuration file (see
+// testdata/sync/sync.yaml): where the directory is, where the org model
+// comes from, the engine's configuration, the username rules and the
+// chapel.
+type syncConfig struct {
+	// Directory is how to reach Active Directory.
+	Directory syncDirectory `yaml:"directory"`
+	// Zone is the organisation's time zone (default Europe/Copenhagen).
+	Zone string `yaml:"zone"`
+	// Model says where the org model comes from.
+	Model syncModel `yaml:"model"`
+	// Sync is the engine's configuration.
+	Sync adsync.Config `yaml:"sync"`
+	// Username is the username rules for new accounts.
+	Username username.Config `yaml:"username"`
+	// Chapel, if set, hands leavers to the chapel.
+	Chapel *syncChapel `yaml:"chapel"`
+}
+
+// syncDirectory is the connection to AD. The password is in a file (or
+// ORGSYNC_AD_PASSWORD), never in the configuration itself.
+type syncDirectory struct {
+	URL          string `yaml:"url"`
+	CAFile       string `yaml:"ca_file"`
+	BindDN       string `yaml:"bind_dn"`
+	PasswordFile string `yaml:"password_file"`
+}
+
+// syncModel is where the org model comes from. The synthetic municipality
+// is the only source the examples have: the org model has no file format
+// of its own, and a real one is fed by a payroll connector.
+type syncModel struct {
+	Synthetic *syncSynthetic `yaml:"synthetic"`
+}
+
+// syncSynthetic chooses a synthetic municipality: a size (small or
+// municipal) and any of its figures overridden.
+type syncSynthetic struct {
+	Size        string        `yaml:"size"`
+	Seed        *uint64       `yaml:"seed"`
+	Persons     int           `yaml:"persons"`
+	Units       int           `yaml:"units"`
+	Depth       int           `yaml:"depth"`
+	Engagements int           `yaml:"engagements"`
+	Managers    int           `yaml:"managers"`
+	Today       timeline.Date `yaml:"today"`
+}
+
+// syncChapel is the chapel's policy and its mass-action breaker.
+type syncChapel struct {
+	Policy  chapel.Policy `yaml:"policy"`
+	Breaker syncBreaker   `yaml:"breaker"`
+}
+
+// syncBreaker is chapel.Breaker in the file; unset limits take the chapel
+// command's defaults.
+type syncBreaker struct {
+	MaxActions *int     `yaml:"max_actions"`
+	MaxShare   *float64 `yaml:"max_share"`
+}
+
+// configError is one problem in a configuration file, with where it is.
+type configError struct {
+	// File is the configuration file.
+	File string
+	// Line is the line of the key at fault (0 if unknown).
+	Line int
+	// Key is the key's path ("sync.mapping.attributes.title").
+	Key string
+	// Err is the problem.
+	Err error
+}
+
+// Error says file:line: key: problem.
+func (e *configError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	if e.Key != "" {
+		b.WriteString(": " + e.Key)
+	}
+	b.WriteString(": " + e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the problem.
+func (e *configError) Unwrap() error { return e.Err }
+
+// syncSetup is a checked configuration, ready to run.
+type syncSetup struct {
+	cfg     syncConfig
+	zone    timeline.Zone
+	synth   synth.Config
+	ad      ad.Config // the connection; unused by the demo
+	breaker chapel.Breaker
+}
+
+// yamlLine finds "line N" in a YAML error.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// loadSyncConfig reads and checks a configuration file. Every problem is
+// a *configError with the file and line; they are joined. With demo, the
+// directory section is not needed (the demo has its own directory).
+func loadSyncConfig(name string, data []byte, demo bool) (*syncSetup, error) {
+	s := &syncSetup{}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlErrors(name, err)
+	}
+	if err := decodeYAML(data, &s.cfg); err != nil {
+		return nil, yamlErrors(name, err)
+	}
+	var errs []error
+	bad := func(key string, err error) {
+		errs = append(errs, &configError{File: name, Line: lineOf(&root, key), Key: key, Err: err})
+	}
+	c := &s.cfg
+
+	var err error
+	if s.zone, err = timeline.LoadZone(or(c.Zone, timeline.DefaultZoneName)); err != nil {
+		bad("zone", err)
+	}
+	if s.synth, err = c.Model.config(); err != nil {
+		bad("model", err)
+	}
+
+	// The chapel OU is said once, in either place.
+	if c.Chapel != nil {
+		p := &c.Chapel.Policy
+		switch {
+		case p.ChapelOU == "":
+			p.ChapelOU = c.Sync.ChapelOU
+		case c.Sync.ChapelOU == "":
+			c.Sync.ChapelOU = p.ChapelOU
+		case !connectors.EqualDN(p.ChapelOU, c.Sync.ChapelOU):
+			bad("chapel.policy.chapel_ou", fmt.Errorf("%q is not sync.chapel_ou %q: the engine and the chapel must agree on the chapel", p.ChapelOU, c.Sync.ChapelOU))
+		}
+		p.Zone = s.zone
+		if err := p.Validate(); err != nil {
+			for _, e := range flatten(err) {
+				bad(policyKey(e), e)
+			}
+		}
+		s.breaker = chapel.Breaker{MaxActions: 50, MaxShare: 0.1}
+		if b := c.Chapel.Breaker; b.MaxActions != nil {
+			s.breaker.MaxActions = *b.MaxActions
+		}
+		if b := c.Chapel.Breaker; b.MaxShare != nil {
+			s.breaker.MaxShare = *b.MaxShare
+		}
+		if s.breaker.MaxActions < 0 || !(s.breaker.MaxShare >= 0 && s.breaker.MaxShare <= 1) {
+			bad("chapel.breaker", errors.New("max_actions must be ≥ 0 and max_share from 0 to 1"))
+		}
+	}
+
+	// The engine checks its configuration when it is made; an offline
+	// twin stands in for the directory, so nothing is contacted yet.
+	offline, err := inmem.New(inmem.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := adsync.NewEngine(c.Sync, offline, adsync.NewMapLinks()); err != nil {
+		for _, e := range flatten(err) {
+			bad(engineKey(e), e)
+		}
+	}
+	if err := c.Username.Validate(); err != nil {
+		for _, e := range flatten(err) {
+			bad("username", e)
+		}
+	}
+	if !demo {
+		s.checkDirectory(bad)
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return a.(*configError).Line - b.(*configError).Line })
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkDirectory builds the connector's configuration; the password comes
+// from the file the configuration names or, failing that, from
+// ORGSYNC_AD_PASSWORD.
+func (s *syncSetup) checkDirectory(bad func(key string, err error)) {
+	d := s.cfg.Directory
+	s.ad = ad.Config{URL: d.URL, CAFile: d.CAFile, BindDN: d.BindDN}
+	switch {
+	case d.URL == "":
+		bad("directory.url", errors.New("no directory: give the domain controller's URL (ldaps://dc1.example.org), or run with --inmem-demo"))
+		return
+	case d.BindDN == "":
+		bad("directory.bind_dn", errors.New("no account to bind as"))
+		return
+	}
+	pw := os.Getenv("ORGSYNC_AD_PASSWORD")
+	if d.PasswordFile != "" {
+		b, err := os.ReadFile(d.PasswordFile)
+		if err != nil {
+			bad("directory.password_file", err)
+			return
+		}
+		pw = strings.TrimRight(string(b), "\r\n")
+	}
+	if pw == "" {
+		bad("directory.password_file", fmt.Errorf("no bind password for %s: name a file holding it, or set ORGSYNC_AD_PASSWORD (a password is never written in the configuration)", d.BindDN))
+		return
+	}
+	s.ad.BindPassword = connectors.Secret(pw)
+	if err := s.ad.Validate(); err != nil {
+		bad("directory", err)
+	}
+}
+
+// config returns the synthetic municipality the section chooses.
+func (m syncModel) config() (synth.Config, error) {
+	if m.Synthetic == nil {
+		return synth.Config{}, errors.New("say where the org model comes from: model.synthetic is the only source the examples have")
+	}
+	s := m.Synthetic
+	today := s.Today
+	if today == 0 {
+		return synth.Config{}, errors.New("synthetic.today is required: the day the municipality is generated around")
+	}
+	var c synth.Config
+	switch s.Size {
+	case "", "small":
+		c = synth.Small(today)
+	case "municipal":
+		c = synth.Municipal(today)
+	default:
+		return c, fmt.Errorf("synthetic.size %q is not small or municipal", s.Size)
+	}
+	if s.Seed != nil {
+		c.Seed = *s.Seed
+	}
+	for _, f := range []struct {
+		to   *int
+		from int
+	}{{&c.Persons, s.Persons}, {&c.Units, s.Units}, {&c.Depth, s.Depth}, {&c.Engagements, s.Engagements}, {&c.Managers, s.Managers}} {
+		if f.from != 0 {
+			*f.to = f.from
+		}
+	}
+	return c, c.Validate()
+}
+
+// yamlErrors turns a YAML decoding error into configErrors with lines.
+func yamlErrors(name string, err error) error {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var errs []error
+	for _, m := range msgs {
+		ce := &configError{File: name, Err: errors.New(strings.TrimPrefix(m, "yaml: "))}
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			ce.Line, _ = strconv.Atoi(g[1])
+			ce.Err = errors.New(g[2])
+		}
+		errs = append(errs, ce)
+	}
+	return errors.Join(errs...)
+}
+
+// flatten lists the errors inside joined errors.
+func flatten(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, flatten(e)...)
+	}
+	return out
+}
+
+// engineRules place the engine's configuration errors: the key each
+// message prefix belongs to ("%d" is a rule's number, counted from 1).
+var engineRules = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^adsync: base `), "sync.base"},
+	{regexp.MustCompile(`^adsync: chapel_ou`), "sync.chapel_ou"},
+	{regexp.MustCompile(`^adsync: drift `), "sync.drift"},
+	{regexp.MustCompile(`^adsync: ou: `), "sync.ou"},
+	{regexp.MustCompile(`^adsync: group rule (\d+)`), "sync.groups.%d"},
+	{regexp.MustCompile(`^adsync: correlation rule (\d+)`), "sync.correlation.rules.%d"},
+	{regexp.MustCompile(`correlation anchor`), "sync.correlation.anchor"},
+	{regexp.MustCompile(`^adsync: mapping: enable_days_before`), "sync.mapping.enable_days_before"},
+	{regexp.MustCompile(`^adsync: service_mapping`), "sync.service_mapping"},
+}
+
+// engineKey says which key of the file an engine configuration error is
+// about. adsync's errors are typed for mappings only (MappingError); the
+// others are placed by their text, and at worst at the sync section.
+func engineKey(err error) string {
+	var me *adsync.MappingError
+	prefix := "sync.mapping"
+	if strings.HasPrefix(err.Error(), "adsync: service_mapping") {
+		prefix = "sync.service_mapping"
+	}
+	if errors.As(err, &me) {
+		return prefix + ".attributes." + me.Attribute
+	}
+	for _, r := range engineRules {
+		if g := r.re.FindStringSubmatch(err.Error()); g != nil {
+			if len(g) > 1 {
+				n, _ := strconv.Atoi(g[1])
+				return fmt.Sprintf(r.key, n-1)
+			}
+			return r.key
+		}
+	}
+	return "sync"
+}
+
+// policyKeys place the chapel policy's errors by the key they name.
+var policyKeys = regexp.MustCompile(`^chapel: policy: (chapel_ou|stamp_attribute|protected_attribute|disable_after_days|retention|unit_retention|quarantine|protected OU)`)
+
+func policyKey(err error) string {
+	g := policyKeys.FindStringSubmatch(err.Error())
+	switch {
+	case g == nil:
+		return "chapel.policy"
+	case g[1] == "protected OU":
+		return "chapel.policy.protected_ous"
+	}
+	return "chapel.policy." + g[1]
+}
+
+// lineOf returns the line of a dotted key in the document ("sync.groups.1"
+// is the second group rule), or of the nearest key above it that is there.
+func lineOf(root *yaml.Node, key string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, part := range strings.Split(key, ".") {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == part {
+					line, next = n.Content[i].Line, n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(part); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+				line = next.Line
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+	}
+	return line
+}
+
+func or(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/ad"
+	"github.com/orgsync/orgsync/internal/adtest"
+)
+
+// TestSyncOnSamba runs plan, apply --fingerprint and plan against the
+// harness's Samba AD DC through the real connector, configured from a
+// file as an operator would: the reviewed plan is applied exactly, a stale
+// fingerprint is refused, and in the end a plan has nothing to do.
+func TestSyncOnSamba(t *testing.T) {
+	s := adtest.Start(t)
+	base := s.NewOU(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	admin, err := ad.Open(ctx, ad.Config{URL: s.LDAPSURL(), RootCAs: s.RootCAs, ServerName: adtest.Hostname, BindDN: adtest.AdminUPN, BindPassword: adtest.AdminPassword})
+	require.NoError(t, err)
+	defer admin.Close()
+	groups, kapel := "OU=Grupper,"+base, "OU=Kapellet,"+base
+	for _, ou := range []string{groups, kapel} {
+		_, err := admin.Create(ctx, connectors.CreateRequest{DN: ou, Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"organizationalUnit"}}}})
+		require.NoError(t, err)
+	}
+	everyone := "CN=Alle ansatte," + groups
+	_, err = admin.Create(ctx, connectors.CreateRequest{DN: everyone, Attributes: []connectors.Attribute{
+		{Name: "objectClass", Values: []string{"group"}}, {Name: "sAMAccountName", Values: []string{"sync-alle"}}}})
+	require.NoError(t, err)
+
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "ad-password")
+	require.NoError(t, os.WriteFile(pw, []byte(adtest.AdminPassword+"\n"), 0o600))
+	config := filepath.Join(dir, "sync.yaml")
+	require.NoError(t, os.WriteFile(config, []byte(`directory:
+  url: `+s.LDAPSURL()+`
+  ca_file: `+s.CAFile+`
+  bind_dn: `+adtest.AdminUPN+`
+  password_file: `+pw+`
+model:
+  synthetic: {size: small, persons: 40, units: 8, engagements: 48, managers: 5, today: 2026-12-01}
+sync:
+  base: "`+base+`"
+  chapel_ou: "`+kapel+`"
+  mapping:
+    attributes:
+      displayName: "{{.Person.GivenNames}} {{.Person.Surname}}"
+      sn: "{{.Person.Surname}}"
+      title: "{{.Primary.JobFunction}}"
+      department: "{{.Unit.Name}}"
+      manager: "{{.ManagerDN}}"
+    enable_days_before: 14
+  ou: {mode: mirror, base: "`+base+`"}
+  groups:
+    - group: "`+everyone+`"
+username:
+  patterns: [FFLL, FFFL, FLLL, FFLLX]
+  suffix_base: FFLL
+  fallback: medarb
+  upn_domain: example.test
+chapel:
+  policy: {retention: {months: 3}}
+`), 0o600))
+	// The harness's DC is dialled by its address; its certificate names it.
+	old := openDirectory
+	openDirectory = func(ctx context.Context, cfg ad.Config) (connectors.Directory, error) {
+		cfg.ServerName = adtest.Hostname
+		return old(ctx, cfg)
+	}
+	t.Cleanup(func() { openDirectory = old })
+	cli := func(args ...string) (string, string, int) {
+		out, errOut, status := orgsync(append(args, "--config", config, "--now", "2026-12-01T10:00:00+01:00")...)
+		require.NotContains(t, out+errOut, adtest.AdminPassword, "the password in the output")
+		return out, errOut, status
+	}
+	plan := func() (string, string) {
+		out, errOut, status := cli("plan")
+		require.Equal(t, 0, status, errOut)
+		fp := planFingerprint.FindStringSubmatch(out)
+		require.NotNil(t, fp, out)
+		return out, fp[1]
+	}
+	users := func() int {
+		n := 0
+		err := admin.Search(ctx, connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: []string{"cn"}}, func(*connectors.Entry) error { n++; return nil })
+		require.NoError(t, err)
+		return n
+	}
+
+	// The first plan creates everyone; nothing is written by planning.
+	out, fp := plan()
+	creates := len(regexp.MustCompile(`(?m)^create `).FindAllString(out, -1))
+	assert.Greater(t, creates, 30, out)
+	assert.Contains(t, out, "chapel: 0 of 0 accounts to act on\n")
+	assert.Equal(t, 0, users())
+
+	out, errOut, status := cli("apply", "--fingerprint", fp)
+	require.Equal(t, 0, status, errOut+out)
+	assert.Regexp(t, `\n\d+ done, 0 failed\n$`, out)
+	assert.NotContains(t, out, "\nerror ")
+	assert.Equal(t, creates, users())
+
+	// The plan that was applied is not the plan now: refused.
+	_, errOut, status = cli("apply", "--fingerprint", fp)
+	assert.Equal(t, 1, status)
+	assert.Contains(t, errOut, "changed since the plan was made")
+
+	// The managers' accounts did not exist when the first plan was made,
+	// so the second fills in manager, and nothing else.
+	out, fp = plan()
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "    ") {
+			assert.True(t, strings.HasPrefix(l, `    manager: "" → "CN=`), l)
+		} else if l != "" && !strings.HasPrefix(l, "plan for") && !strings.HasPrefix(l, "chapel:") && !strings.HasPrefix(l, "accounts:") && !strings.HasPrefix(l, "to apply") {
+			assert.True(t, strings.HasPrefix(l, "modify "), l)
+		}
+	}
+	out, errOut, status = cli("apply", "--fingerprint", fp)
+	require.Equal(t, 0, status, errOut+out)
+
+	out, _ = plan()
+	assert.Contains(t, out, "\naccounts: 0 operations, 0 persons failed\n", out)
+	assert.Contains(t, out, fmt.Sprintf("chapel: 0 of %d accounts to act on\n", creates))
+
+	// The accounts are as the mapping says, with the manager's DN.
+	var managed int
+	err = admin.Search(ctx, connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: []string{"manager", "title", "adminDisplayName", "userPrincipalName", "memberOf"}}, func(e *connectors.Entry) error {
+		assert.NotEmpty(t, e.First("title"))
+		assert.NotEmpty(t, e.First("adminDisplayName"), "the anchor")
+		assert.True(t, strings.HasSuffix(e.First("userPrincipalName"), "@example.test"))
+		assert.Len(t, e.Get("memberOf"), 1)
+		if e.First("manager") != "" {
+			managed++
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, managed, creates/2)
+}

@@ -71,6 +71,8 @@ type Report struct {
 	Results []Result
 	// Created maps persons to the accounts created for them.
 	Created map[uuid.UUID]connectors.ID
+
+	groups map[string]connectors.ID // the run's groups by DN as written
 }
 
 // Failed counts the operations that failed or were skipped.
@@ -88,7 +90,7 @@ func (r *Report) Failed() int {
 // retried with backoff; a permanent one is recorded against its person,
 // whose later operations are skipped, and the others go on.
 func (a *Applier) Apply(ctx context.Context, p *Plan) (*Report, error) {
-	rep := &Report{Created: map[uuid.UUID]connectors.ID{}}
+	rep := &Report{Created: map[uuid.UUID]connectors.ID{}, groups: map[string]connectors.ID{}}
 	failed := map[uuid.UUID]bool{}
 	for _, op := range p.Ops {
 		if err := ctx.Err(); err != nil {
@@ -192,15 +194,22 @@ func (a *Applier) one(ctx context.Context, op Op, rep *Report) error {
 	case OpEnable:
 		return e.dir.(connectors.Enabler).SetEnabled(ctx, id, true)
 	case OpGroupAdd, OpGroupRemove:
-		g, err := e.dir.ReadDN(ctx, op.Target, []string{"cn"})
-		if err != nil {
-			return fmt.Errorf("group %s: %w", op.Target, err)
+		// A run adds many members to few groups: each group is looked
+		// up once.
+		gid, ok := rep.groups[op.Target]
+		if !ok {
+			g, err := e.dir.ReadDN(ctx, op.Target, []string{"cn"})
+			if err != nil {
+				return fmt.Errorf("group %s: %w", op.Target, err)
+			}
+			gid = g.ID
+			rep.groups[op.Target] = gid
 		}
 		gm := e.dir.(connectors.GroupManager)
 		if op.Kind == OpGroupAdd {
-			return gm.AddMember(ctx, g.ID, id)
+			return gm.AddMember(ctx, gid, id)
 		}
-		return gm.RemoveMember(ctx, g.ID, id)
+		return gm.RemoveMember(ctx, gid, id)
 	}
 	return fmt.Errorf("adsync: unknown operation %s", op.Kind)
 }

@@ -202,7 +202,11 @@ func (d *Directory) entry(o *object, want []string) *connectors.Entry {
 		add(connectors.Attribute{Name: def.name, Values: d.stored(o, def)})
 	}
 	for _, name := range computedNames {
-		if a, ok := d.computed(o, strings.ToLower(name)); ok {
+		key := strings.ToLower(name)
+		if !all && !wanted[key] {
+			continue // not asked for: a big group's member list is costly
+		}
+		if a, ok := d.computed(o, key); ok {
 			add(a)
 		}
 	}

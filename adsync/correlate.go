@@ -66,12 +66,12 @@ func (c *Correlation) Compile() error {
 	}
 	var errs []error
 	if err := connectors.CheckAttributeNames("correlation anchor", []string{c.Anchor}); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, configErr("correlation.anchor", err))
 	}
 	c.compiled = c.compiled[:0]
 	for i, r := range c.Rules {
 		if err := connectors.CheckAttributeNames("correlation rule", []string{r.Attribute}); err != nil {
-			errs = append(errs, fmt.Errorf("adsync: correlation rule %d: %w", i+1, err))
+			errs = append(errs, configErr(fmt.Sprintf("correlation.rules.%d", i), fmt.Errorf("correlation rule %d: %w", i+1, err)))
 			continue
 		}
 		t, err := template.New(r.Attribute).Funcs(Funcs).Option("missingkey=error").Parse(r.Value)
@@ -79,7 +79,7 @@ func (c *Correlation) Compile() error {
 			_, err = render(t, sampleData())
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("adsync: correlation rule %d (%s): %w", i+1, r.Attribute, err))
+			errs = append(errs, configErr(fmt.Sprintf("correlation.rules.%d", i), fmt.Errorf("correlation rule %d (%s): %w", i+1, r.Attribute, err)))
 			continue
 		}
 		c.compiled = append(c.compiled, t)

@@ -3,7 +3,6 @@ package adsync
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"runtime"
 	"slices"
@@ -61,48 +60,24 @@ type Engine struct {
 	chapelKey     string
 }
 
-// NewEngine checks the configuration and returns an engine.
+// NewEngine checks the configuration (Config.Validate) and returns an
+// engine.
 func NewEngine(cfg Config, dir connectors.Directory, links Links) (*Engine, error) {
 	var errs []error
-	if _, err := connectors.ParseDN(cfg.Base); err != nil || cfg.Base == "" {
-		errs = append(errs, fmt.Errorf("adsync: base %q is not a DN", cfg.Base))
-	}
-	if err := cfg.Mapping.Compile(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if cfg.ServiceMapping != nil {
-		if err := cfg.ServiceMapping.Compile(); err != nil {
-			errs = append(errs, fmt.Errorf("adsync: service_mapping: %w", err))
-		}
-	}
-	if err := cfg.Correlation.Compile(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := cfg.OU.Validate(); err != nil {
-		errs = append(errs, err)
+	if cfg.Drift == "" {
+		cfg.Drift = DriftCorrect
 	}
 	e := &Engine{cfg: cfg, dir: dir, links: links, managedGroups: map[string]string{}}
-	for i, r := range cfg.Groups {
-		n, err := connectors.NormalizeDN(r.Group)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("adsync: group rule %d: %w", i+1, err))
-			continue
+	for _, r := range cfg.Groups {
+		if n, err := connectors.NormalizeDN(r.Group); err == nil {
+			e.managedGroups[n] = r.Group
 		}
-		e.managedGroups[n] = r.Group
 	}
-	if cfg.ChapelOU != "" {
-		n, err := connectors.NormalizeDN(cfg.ChapelOU)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("adsync: chapel_ou: %w", err))
-		}
+	if n, err := connectors.NormalizeDN(cfg.ChapelOU); err == nil && cfg.ChapelOU != "" {
 		e.chapelKey = n
-	}
-	switch cfg.Drift {
-	case "":
-		e.cfg.Drift = DriftCorrect // e holds a copy of cfg made above
-	case DriftCorrect, DriftReport:
-	default:
-		errs = append(errs, fmt.Errorf("adsync: drift is %q: want %q or %q", cfg.Drift, DriftCorrect, DriftReport))
 	}
 	if dir == nil || links == nil {
 		errs = append(errs, errors.New("adsync: an engine needs a directory and links"))

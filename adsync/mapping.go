@@ -96,7 +96,7 @@ func (m *Mapping) Compile() error {
 	}
 	sort.Strings(m.order)
 	if m.EnableDaysBefore < 0 {
-		errs = append(errs, errors.New("adsync: mapping: enable_days_before must not be negative"))
+		errs = append(errs, configErr("enable_days_before", errors.New("must not be negative")))
 	}
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return errors.Join(errs...)

@@ -24,23 +24,23 @@ type OURule struct {
 // Validate checks the rule's DNs and mode.
 func (r *OURule) Validate() error {
 	var errs []error
-	dn := func(what, v string) {
+	dn := func(key, v string) {
 		if _, err := connectors.ParseDN(v); err != nil || v == "" {
-			errs = append(errs, fmt.Errorf("adsync: ou: %s %q is not a DN", what, v))
+			errs = append(errs, configErr("ou."+key, fmt.Errorf("%q is not a DN", v)))
 		}
 	}
 	switch r.Mode {
 	case "single":
 		dn("single", r.Single)
 	case "table":
-		dn("single (the fallback)", r.Single)
+		dn("single", r.Single) // the fallback
 		for k, v := range r.Table {
-			dn("table["+k+"]", v)
+			dn("table."+k, v)
 		}
 	case "mirror":
 		dn("base", r.Base)
 	default:
-		errs = append(errs, fmt.Errorf("adsync: ou: mode %q is not single, table or mirror", r.Mode))
+		errs = append(errs, configErr("ou.mode", fmt.Errorf("%q is not single, table or mirror", r.Mode)))
 	}
 	return errors.Join(errs...)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
-	"github.com/orgsync/orgsync/connectors/inmem"
 	"github.com/orgsync/orgsync/orgmodel/synth"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/username"
@@ -178,15 +177,10 @@ func loadSyncConfig(name string, data []byte, demo bool) (*syncSetup, error) {
 		}
 	}
 
-	// The engine checks its configuration when it is made; an offline
-	// twin stands in for the directory, so nothing is contacted yet.
-	offline, err := inmem.New(inmem.Options{})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := adsync.NewEngine(c.Sync, offline, adsync.NewMapLinks()); err != nil {
+	// The engine's configuration is checked without a directory.
+	if err := c.Sync.Validate(); err != nil {
 		for _, e := range flatten(err) {
-			bad(engineKey(e), e)
+			bad(engineKey(e))
 		}
 	}
 	if err := c.Username.Validate(); err != nil {
@@ -302,45 +296,15 @@ func flatten(err error) []error {
 	return out
 }
 
-// engineRules place the engine's configuration errors: the key each
-// message prefix belongs to ("%d" is a rule's number, counted from 1).
-var engineRules = []struct {
-	re  *regexp.Regexp
-	key string
-}{
-	{regexp.MustCompile(`^adsync: base `), "sync.base"},
-	{regexp.MustCompile(`^adsync: chapel_ou`), "sync.chapel_ou"},
-	{regexp.MustCompile(`^adsync: drift `), "sync.drift"},
-	{regexp.MustCompile(`^adsync: ou: `), "sync.ou"},
-	{regexp.MustCompile(`^adsync: group rule (\d+)`), "sync.groups.%d"},
-	{regexp.MustCompile(`^adsync: correlation rule (\d+)`), "sync.correlation.rules.%d"},
-	{regexp.MustCompile(`correlation anchor`), "sync.correlation.anchor"},
-	{regexp.MustCompile(`^adsync: mapping: enable_days_before`), "sync.mapping.enable_days_before"},
-	{regexp.MustCompile(`^adsync: service_mapping`), "sync.service_mapping"},
-}
-
 // engineKey says which key of the file an engine configuration error is
-// about. adsync's errors are typed for mappings only (MappingError); the
-// others are placed by their text, and at worst at the sync section.
-func engineKey(err error) string {
-	var me *adsync.MappingError
-	prefix := "sync.mapping"
-	if strings.HasPrefix(err.Error(), "adsync: service_mapping") {
-		prefix = "sync.service_mapping"
+// about: adsync names it (adsync.ConfigError); anything else is placed at
+// the sync section.
+func engineKey(err error) (string, error) {
+	var ce *adsync.ConfigError
+	if errors.As(err, &ce) {
+		return "sync." + ce.Key, ce.Err
 	}
-	if errors.As(err, &me) {
-		return prefix + ".attributes." + me.Attribute
-	}
-	for _, r := range engineRules {
-		if g := r.re.FindStringSubmatch(err.Error()); g != nil {
-			if len(g) > 1 {
-				n, _ := strconv.Atoi(g[1])
-				return fmt.Sprintf(r.key, n-1)
-			}
-			return r.key
-		}
-	}
-	return "sync"
+	return "sync", err
 }
 
 // policyKeys place the chapel policy's errors by the key they name.

@@ -103,8 +103,8 @@ func TestSyncConfigErrorsHaveFileAndLine(t *testing.T) {
 		{"reserved attribute", []string{`sn: "{{.Person.Surname}}"`, `sAMAccountName: "{{.Person.Surname}}"`}, 42, "sync.mapping.attributes.sAMAccountName", "not mappable"},
 		{"bad base", []string{"base: OU=Kommune,DC=example,DC=org\n  # Accounts", "base: Kommune\n  # Accounts"}, 30, "sync.base", "is not a DN"},
 		{"bad group", []string{"job_function: Pædagog\n      group: CN=Pædagoger,OU=Grupper,OU=Kommune,DC=example,DC=org", "job_function: Pædagog\n      group: Pædagoger"}, 72, "sync.groups.2", "group rule 3"},
-		{"bad OU mode", []string{"mode: mirror", "mode: mirrored"}, 62, "sync.ou", `mode "mirrored"`},
-		{"bad drift", []string{"drift: correct", "drift: sometimes"}, 76, "sync.drift", `drift is "sometimes"`},
+		{"bad OU mode", []string{"mode: mirror", "mode: mirrored"}, 63, "sync.ou.mode", `"mirrored" is not single, table or mirror`},
+		{"bad drift", []string{"drift: correct", "drift: sometimes"}, 76, "sync.drift", `"sometimes": want "correct" or "report"`},
 		{"bad zone", []string{"zone: Europe/Copenhagen", "zone: Europe/Nowhere"}, 16, "zone", "unknown time zone"},
 		{"no model", []string{"  synthetic:\n    size: small", "  other:\n    size: small"}, 22, "", "field other not found"},
 		{"bad size", []string{"    size: small", "    size: huge"}, 21, "model", `"huge" is not small or municipal`},
@@ -153,7 +153,7 @@ func TestSyncConfigReportsEveryProblem(t *testing.T) {
 		require.ErrorAs(t, e, &ce)
 		lines = append(lines, ce.Line)
 	}
-	assert.Equal(t, []int{16, 62, 76}, lines, "every problem, in the file's order")
+	assert.Equal(t, []int{16, 63, 76}, lines, "every problem, in the file's order")
 }
 
 func TestSyncPlanDemo(t *testing.T) {

@@ -64,6 +64,8 @@ func startServer(root, template string, t tools) (*Server, error) {
 }
 
 // acquireSlot locks the first free slot, waiting for one if all are taken.
+// A slot whose address already has a DC (started by a harness with another
+// cache directory) is not free.
 func acquireSlot(root string) (int, *fileLock, error) {
 	dir := filepath.Join(root, "slots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -75,12 +77,27 @@ func acquireSlot(root string) (int, *fileLock, error) {
 			if err != nil {
 				return 0, nil, err
 			}
-			if ok {
+			if ok && !listening(slotIP(n)) {
 				return n, l, nil
+			}
+			if ok {
+				// Another harness, with a cache directory of its own and
+				// so locks of its own, runs a DC on this slot's address.
+				l.unlock()
 			}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// listening reports whether something answers on ip's LDAP port.
+func listening(ip net.IP) bool {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(ip.String(), "389"), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
 
 func startInSlot(root, template string, t tools, slot int, lock *fileLock) (*Server, error) {

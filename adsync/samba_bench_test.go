@@ -113,13 +113,10 @@ func sbenchReadAttrs() []string {
 // start.
 //
 // A service keeps that index current with a username.Follower on the
-// change feed; until the index has the new accounts, the generator's own
-// reservations keep the names it handed out taken, for ReservationTTL
-// (default 10 minutes). Provisioning 5,000 accounts into Samba takes
-// longer than that here, and the fallback names of the municipality's
-// many same-named persons with no Latin letters (medarb2, medarb3, …)
-// would then be handed out again, refused five times and fail the person.
-// The benchmark has no follower, so the reservations last the whole run.
+// change feed; the benchmark has none, like a first provisioning by the
+// CLI, and relies on the generator keeping the names of the accounts it
+// created blocked until an index holds them (the run takes longer than
+// the reservation time).
 func sbenchUsernames(tb testing.TB, dir connectors.Directory) *username.Generator {
 	tb.Helper()
 	idx := username.NewIndex()
@@ -128,7 +125,7 @@ func sbenchUsernames(tb testing.TB, dir connectors.Directory) *username.Generato
 	}
 	gen, err := username.New(username.Config{
 		Patterns: []string{"FFLL", "FFLLX", "FFFLL", "FFFLLX"}, SuffixBase: "FL", SuffixMax: 9999, Fallback: "medarb",
-		UPNDomain: sbenchDomain, MailDomain: sbenchDomain, ReservationTTL: 3 * time.Hour,
+		UPNDomain: sbenchDomain, MailDomain: sbenchDomain,
 	}, []username.Taken{idx})
 	if err != nil {
 		tb.Fatal(err)
@@ -195,33 +192,6 @@ func sbenchEnsureOU(dir connectors.Directory, dn string) error {
 		return nil
 	}
 	return err
-}
-
-// sbenchNewOU is s.NewOU, whose removal at the end gets the time Samba
-// needs to delete thousands of accounts (the harness's gives up after 30
-// seconds).
-func sbenchNewOU(tb testing.TB, s *adtest.Server) string {
-	tb.Helper()
-	dn := s.NewOU(tb)
-	tb.Cleanup(func() { sbenchDeleteOU(tb, s, dn) }) // runs before the harness's
-	return dn
-}
-
-// sbenchDeleteOU deletes an OU and everything in it, if it is there.
-func sbenchDeleteOU(tb testing.TB, s *adtest.Server, dn string) {
-	tb.Helper()
-	c := s.Dial(tb)
-	defer c.Close()
-	c.SetTimeout(30 * time.Minute) // Samba takes minutes over thousands of accounts
-	began := time.Now()
-	err := c.Del(ldap.NewDelRequest(dn, []ldap.Control{ldap.NewControlSubtreeDelete()}))
-	switch {
-	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
-	case err != nil:
-		tb.Errorf("delete %s: %v", dn, err)
-	default:
-		tb.Logf("deleted %s in %v", dn, time.Since(began).Round(time.Millisecond))
-	}
 }
 
 // sbenchUSN reads the DC's highestCommittedUSN: every write takes the next
@@ -356,7 +326,7 @@ func BenchmarkSambaProvision(b *testing.B) {
 	ops := 0
 	for b.Loop() {
 		b.StopTimer()
-		base, bareBase := sbenchNewOU(b, env.srv), sbenchNewOU(b, env.srv)
+		base, bareBase := env.srv.NewOU(b), env.srv.NewOU(b)
 		for _, ou := range []string{base, bareBase} {
 			if err := sbenchEnsureOU(env.dir, "OU=Ansatte,"+ou); err != nil {
 				b.Fatal(err)
@@ -427,8 +397,8 @@ func BenchmarkSambaProvision(b *testing.B) {
 		inside += rec.inside
 		ops++
 		c.Close()
-		sbenchDeleteOU(b, env.srv, base)
-		sbenchDeleteOU(b, env.srv, bareBase)
+		env.srv.DeleteTree(b, base)
+		env.srv.DeleteTree(b, bareBase)
 		b.StartTimer()
 	}
 	n := float64(ops * sbenchEmployed)

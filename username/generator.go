@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,6 +97,12 @@ type Generator struct {
 	mu       sync.Mutex
 	reserved map[string]Holding // name → reservation
 	byToken  map[string][]string
+	// created holds the names of accounts this generator saw created until
+	// a Taken place holds them: a run that outlives the reservation time
+	// (a first provisioning of thousands of accounts, with no change feed
+	// followed into the index) must still not hand them out again.
+	created  map[string]Holding
+	nCreated atomic.Int64 // len(created), read without the lock
 }
 
 // Option configures a Generator.
@@ -123,6 +130,7 @@ func New(cfg Config, taken []Taken, opts ...Option) (*Generator, error) {
 		now:      time.Now,
 		reserved: make(map[string]Holding),
 		byToken:  make(map[string][]string),
+		created:  make(map[string]Holding),
 	}
 	for _, t := range taken {
 		v, _ := t.(holdingsViewer)
@@ -346,12 +354,18 @@ func (g *Generator) claim(ctx context.Context, cand []byte, person, token string
 		}
 		for _, h := range hs {
 			if g.cfg.blocks(h, person, token, now) {
+				if h.Where != InReservation {
+					g.learned(cand)
+				}
 				return "", g.why(h, explain), nil
 			}
 		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if h, ok := g.created[string(cand)]; ok {
+		return "", g.why(h, explain), nil
+	}
 	if h, ok := g.reserved[string(cand)]; ok && g.cfg.blocks(h, person, token, now) {
 		return "", g.why(h, explain), nil
 	}
@@ -371,19 +385,38 @@ func (g *Generator) why(h Holding, explain bool) string {
 }
 
 // Created records that the account with a result's names now exists: the
-// names stay blocked for everyone until the reservation would have expired,
-// by which time the index has learned of the account from the directory's
-// change feed. Call it after a successful create (Create does).
+// names stay blocked for everyone, with no time limit, until one of the
+// generator's Taken places holds them (an Index learns of the account from
+// the directory's change feed, see Follower) — from then on that place
+// alone decides, so a deleted account's name follows the reuse policy.
+// Call it after a successful create (Create does).
 func (g *Generator) Created(token string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, n := range g.byToken[token] {
 		if h := g.reserved[n]; h.Holder == token {
-			h.Holder = "created:" + token
-			g.reserved[n] = h
+			delete(g.reserved, n)
+			h.Holder, h.Expires = "created:"+token, time.Time{}
+			if _, had := g.created[n]; !had {
+				g.nCreated.Add(1)
+			}
+			g.created[n] = h
 		}
 	}
 	delete(g.byToken, token)
+}
+
+// learned lets go of a created name once a Taken place holds it.
+func (g *Generator) learned(name []byte) {
+	if g.nCreated.Load() == 0 {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.created[string(name)]; ok {
+		delete(g.created, string(name))
+		g.nCreated.Add(-1)
+	}
 }
 
 // Release ends the reservation of a result's names at once: call it when
@@ -404,9 +437,13 @@ func (g *Generator) Release(token string) {
 // generator's reservations can be a Taken place of another's.
 func (g *Generator) Holdings(_ context.Context, name string) ([]Holding, error) {
 	now := g.now()
+	name = strings.ToLower(name)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if h, ok := g.reserved[strings.ToLower(name)]; ok && now.Before(h.Expires) {
+	if h, ok := g.created[name]; ok {
+		return []Holding{h}, nil
+	}
+	if h, ok := g.reserved[name]; ok && now.Before(h.Expires) {
 		return []Holding{h}, nil
 	}
 	return nil, nil

@@ -345,7 +345,41 @@ func TestCreatedNamesStayBlockedUntilTheIndexKnows(t *testing.T) {
 	g.Release(r2.Token)
 	now = now.Add(time.Hour)
 	r3, _ := g.Generate(ctx, username.Request{Name: jens})
-	assert.Equal(t, "jeha", r3.Username, "after the reservation time the index is the authority again")
+	assert.Equal(t, "jeha2", r3.Username, "a created name stays blocked past the reservation time while no index knows it")
+}
+
+// A long run (a first provisioning of thousands of accounts) outlives the
+// reservation time; the names it created must not be handed out again
+// before the index has learned of them, and once it has, the index alone
+// decides (so a deleted account's name follows the index's rules).
+func TestCreatedNamesAreHandedToTheIndex(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	idx := username.NewIndex()
+	g, err := username.New(username.Config{Patterns: []string{"FFLL", "FFLLX"}}, []username.Taken{idx}, username.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	r, err := g.Create(ctx, username.Request{Name: jens}, 1, func(error) bool { return false },
+		func(context.Context, username.Result) error { return nil })
+	require.NoError(t, err)
+	require.Equal(t, "jeha", r.Username)
+
+	now = now.Add(24 * time.Hour)
+	r2, err := g.Generate(ctx, username.Request{Name: jens})
+	require.NoError(t, err)
+	assert.Equal(t, "jeha2", r2.Username, "a day later the index has still not learned of jeha")
+	g.Release(r2.Token)
+	hs, _ := g.Holdings(ctx, "jeha")
+	assert.Len(t, hs, 1, "the generator reports the created name to other generators too")
+
+	idx.Add("jeha", username.Holding{Where: username.InSAMAccountName, Holder: "guid-1"})
+	r3, _ := g.Generate(ctx, username.Request{Name: jens})
+	assert.Equal(t, "jeha2", r3.Username)
+	g.Release(r3.Token)
+	hs, _ = g.Holdings(ctx, "jeha")
+	assert.Empty(t, hs, "once the index holds the name the generator lets go of it")
+
+	idx.Remove("guid-1", username.InSAMAccountName, "jeha")
+	r4, _ := g.Generate(ctx, username.Request{Name: jens})
+	assert.Equal(t, "jeha", r4.Username, "the account was deleted: the index is the authority")
 }
 
 func TestIndexReplaceSwapsAHoldersNames(t *testing.T) {

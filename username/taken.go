@@ -52,7 +52,9 @@ type Holding struct {
 	// Released is when a historical holding let go of the name (the
 	// account was deleted); zero for a name held now.
 	Released time.Time
-	// Expires is when a reservation ends; zero for other holdings.
+	// Expires is when a reservation ends; zero for other holdings and for
+	// the names of a created account that no index holds yet (see
+	// Generator.Created), which stay reserved until one does.
 	Expires time.Time
 }
 
@@ -106,7 +108,7 @@ func (p ReusePolicy) String() string {
 func (c *Config) blocks(h Holding, person, token string, now time.Time) bool {
 	switch {
 	case h.Where == InReservation:
-		return h.Holder != token && now.Before(h.Expires)
+		return h.Holder != token && (h.Expires.IsZero() || now.Before(h.Expires))
 	case h.Released.IsZero():
 		return true
 	}
@@ -125,6 +127,8 @@ func (c *Config) blocks(h Holding, person, token string, now time.Time) bool {
 // reason says why a blocking holding blocks.
 func (c *Config) reason(h Holding) string {
 	switch {
+	case h.Where == InReservation && h.Expires.IsZero():
+		return "created a moment ago; not yet known to the index"
 	case h.Where == InReservation:
 		return "reserved by another generation until " + h.Expires.UTC().Format(time.RFC3339)
 	case h.Released.IsZero():

@@ -134,19 +134,30 @@ func (s *Server) NewOU(tb testing.TB) string {
 	if err := ensureOU(c, dn); err != nil {
 		tb.Fatalf("adtest: create %s: %v", dn, err)
 	}
-	tb.Cleanup(func() {
-		c, err := s.dialAdmin()
-		if err != nil {
-			tb.Errorf("adtest: remove %s: %v", dn, err)
-			return
-		}
-		defer c.Close()
-		del := ldap.NewDelRequest(dn, []ldap.Control{ldap.NewControlSubtreeDelete()})
-		if err := c.Del(del); err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			tb.Errorf("adtest: remove %s: %v", dn, err)
-		}
-	})
+	tb.Cleanup(func() { s.DeleteTree(tb, dn) })
 	return dn
+}
+
+// treeDeleteTimeout bounds a subtree delete. Samba's time grows with the
+// tree: a benchmark's 5,000 accounts take it minutes, where the
+// connection's usual 30 seconds would give up and leave them behind.
+const treeDeleteTimeout = 30 * time.Minute
+
+// DeleteTree deletes dn and everything below it, if it is there, waiting
+// as long as the DC needs.
+func (s *Server) DeleteTree(tb testing.TB, dn string) {
+	tb.Helper()
+	c, err := s.dialAdmin()
+	if err != nil {
+		tb.Errorf("adtest: remove %s: %v", dn, err)
+		return
+	}
+	defer c.Close()
+	c.SetTimeout(treeDeleteTimeout)
+	del := ldap.NewDelRequest(dn, []ldap.Control{ldap.NewControlSubtreeDelete()})
+	if err := c.Del(del); err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		tb.Errorf("adtest: remove %s: %v", dn, err)
+	}
 }
 
 // ensureOU creates an OU unless it exists.

@@ -157,7 +157,7 @@ func (r *ReadBack) handle(ctx context.Context, c connectors.Change, rep *ReadBac
 	if err != nil {
 		return err
 	}
-	if !hasValue(en.Get("objectClass"), "user") || !connectors.IsUnderDN(en.DN, e.cfg.Base) {
+	if !en.Has("objectClass", "user") || !connectors.IsUnderDN(en.DN, e.cfg.Base) {
 		return nil
 	}
 	person, ok := e.links.Owner(en.ID)
@@ -285,13 +285,4 @@ func (r *ReadBack) drift(ctx context.Context, person uuid.UUID, en *connectors.E
 	}
 	rep.Drift = append(rep.Drift, d)
 	return nil
-}
-
-func hasValue(vs []string, want string) bool {
-	for _, v := range vs {
-		if connectors.FoldCase(v) == connectors.FoldCase(want) {
-			return true
-		}
-	}
-	return false
 }

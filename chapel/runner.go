@@ -239,7 +239,7 @@ func (r *Runner) PlanEntries(ctx context.Context, now time.Time, entries []*conn
 		if seen[e.ID] || !(connectors.IsUnderDN(e.DN, r.Base) || connectors.IsUnderDN(e.DN, r.Policy.ChapelOU)) {
 			continue
 		}
-		if classes := e.Get("objectClass"); len(classes) > 0 && (!hasFold(classes, "user") || hasFold(classes, "computer")) {
+		if len(e.Get("objectClass")) > 0 && (!e.Has("objectClass", "user") || e.Has("objectClass", "computer")) {
 			continue
 		}
 		seen[e.ID] = true
@@ -252,10 +252,6 @@ func (r *Runner) PlanEntries(ctx context.Context, now time.Time, entries []*conn
 		return nil, err
 	}
 	return r.plan(ctx, now, accounts, warnings), nil
-}
-
-func hasFold(vs []string, want string) bool {
-	return slices.ContainsFunc(vs, func(v string) bool { return connectors.FoldCase(v) == connectors.FoldCase(want) })
 }
 
 // plan decides for the accounts.

@@ -42,6 +42,18 @@ func (e *Entry) Get(name string) []string {
 	return nil
 }
 
+// Has reports whether the named attribute has the value, compared as AD
+// compares names and object classes: case-insensitively ([FoldCase]).
+func (e *Entry) Has(name, value string) bool {
+	want := FoldCase(value)
+	for _, v := range e.Get(name) {
+		if FoldCase(v) == want {
+			return true
+		}
+	}
+	return false
+}
+
 // First returns the first value of the named attribute, or "".
 func (e *Entry) First(name string) string {
 	if v := e.Get(name); len(v) > 0 {

@@ -86,6 +86,32 @@ type EngagementAttrs struct {
 	// Primary marks the engagement the person's other systems follow when
 	// there are several.
 	Primary bool
+	// PrimaryBy names the org rule that set Primary ("rules/primary"); ""
+	// when the source or a person did, which makes a true Primary an
+	// explicit choice that rules respect.
+	PrimaryBy string
+	// SourceUnit is the unit the source (payroll) places the engagement in
+	// when Unit is a placement made elsewhere: by an org rule (moving it
+	// from the payroll tree into the administrative one, or into the unit
+	// its holder manages) or by hand. uuid.Nil when Unit is the source's
+	// own placement. Import keeps such a placement for as long as the
+	// source's unit stays SourceUnit.
+	SourceUnit uuid.UUID
+	// PlacedBy names the org rule that placed the engagement in Unit
+	// ("rules/coupling"), or "" for a placement by hand. It is set only
+	// with SourceUnit.
+	PlacedBy string
+}
+
+// Placed reports whether Unit is a placement other than the source's.
+func (a EngagementAttrs) Placed() bool { return a.SourceUnit != uuid.Nil }
+
+// SourcePlacement returns the unit the source places the engagement in.
+func (a EngagementAttrs) SourcePlacement() uuid.UUID {
+	if a.SourceUnit != uuid.Nil {
+		return a.SourceUnit
+	}
+	return a.Unit
 }
 
 // ManagerAttrs are a manager role's attributes.
@@ -202,7 +228,8 @@ func addRef(dst []ref, field string, id uuid.UUID, k Kind) []ref {
 func (a PersonAttrs) refs(dst []ref) []ref { return dst }
 func (a UnitAttrs) refs(dst []ref) []ref   { return addRef(dst, "parent", a.Parent, KindUnit) }
 func (a EngagementAttrs) refs(dst []ref) []ref {
-	return addRef(addRef(dst, "person", a.Person, KindPerson), "unit", a.Unit, KindUnit)
+	dst = addRef(addRef(dst, "person", a.Person, KindPerson), "unit", a.Unit, KindUnit)
+	return addRef(dst, "source unit", a.SourceUnit, KindUnit)
 }
 func (a ManagerAttrs) refs(dst []ref) []ref {
 	dst = addRef(dst, "unit", a.Unit, KindUnit)
@@ -289,11 +316,15 @@ func (a EngagementAttrs) check() *problem {
 		return &problem{"unit", RuleRequired, "an engagement needs a unit"}
 	case math.IsNaN(a.Fraction) || a.Fraction < 0 || a.Fraction > 1:
 		return &problem{"fraction", RuleRange, "must be between 0 and 1"}
+	case a.PlacedBy != "" && a.SourceUnit == uuid.Nil:
+		return &problem{"placed by", RuleMismatch, "a placement needs the source's unit"}
 	}
 	return first(
 		checkText("employment number", a.EmploymentNumber, false),
 		checkText("job function", a.JobFunction, false),
 		checkText("type", a.Type, false),
+		checkText("primary by", a.PrimaryBy, false),
+		checkText("placed by", a.PlacedBy, false),
 	)
 }
 

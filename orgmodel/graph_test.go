@@ -1,6 +1,7 @@
 package orgmodel_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/google/uuid"
@@ -189,4 +190,27 @@ func TestAllScansOneKind(t *testing.T) {
 		n++
 	}
 	assert.Zero(t, n, "nothing was known before the first registration")
+}
+
+func TestPointingAtSeesTheWholeHistory(t *testing.T) {
+	f := newFixture(t)
+	// Emma moves from A1 to A2 in the autumn; A1 keeps her in its history.
+	var cs om.ChangeSet
+	cs.Update(f.engE, timeline.Since(d("2024-09-01")), om.EngagementPatch{Unit: &f.a2})
+	f.apply(t, &cs)
+	v := f.m.Latest()
+	ids := func(objs []om.Object) []uuid.UUID {
+		var out []uuid.UUID
+		for _, o := range objs {
+			out = append(out, o.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []uuid.UUID{f.engE}, ids(v.PointingAt(f.a1, om.KindEngagement)), "pointed at A1 until September")
+	assert.ElementsMatch(t, []uuid.UUID{f.engE, f.engF}, ids(v.PointingAt(f.a2, om.KindEngagement)))
+	assert.Len(t, v.PointingAt(f.a, om.KindUnit), 2, "children")
+	assert.Empty(t, v.PointingAt(f.a, om.KindPerson))
+	assert.Empty(t, v.PointingAt(uuid.New(), om.KindEngagement), "an unknown id")
+	got := v.PointingAt(f.a2, om.KindEngagement)
+	assert.Negative(t, bytes.Compare(got[0].ID[:], got[1].ID[:]), "by id")
 }

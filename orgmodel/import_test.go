@@ -179,3 +179,68 @@ func TestImportRejectsBrokenSnapshots(t *testing.T) {
 	assert.ErrorIs(t, err, om.RuleUnknownRef)
 	assert.Zero(t, m.Latest().Registration().Seq)
 }
+
+// Org rules place engagements outside the payroll tree and mark primaries;
+// an import of the unchanged payroll must keep both, and a payroll move
+// must end the placement (the rules then place the engagement anew).
+func TestImportKeepsRulingsWhileTheSourceAgrees(t *testing.T) {
+	m := om.New(om.Options{})
+	p := newPayroll()
+	n := 0
+	importAndApply(t, m, p.snap, "2024-03-01", &n)
+	var cs om.ChangeSet
+	admin := cs.Add("A1", timeline.Since(jan2024), om.UnitAttrs{Name: "Administration"})
+	cs.Update(p.e2, timeline.Since(d("2024-04-01")), om.EngagementPatch{Unit: &admin, SourceUnit: &p.root, PlacedBy: new("rules/coupling")})
+	cs.Update(p.e1, timeline.Since(jan2024), om.EngagementPatch{Primary: new(true), PrimaryBy: new("rules/primary")})
+	n++
+	_, err := m.Apply(ctx, &cs, om.Registration{Time: jan2024Time(n), Actor: "rules"})
+	require.NoError(t, err)
+
+	again, stats, err := om.Import(m.Latest(), p.snap, om.ImportOptions{Today: d("2024-03-01")})
+	require.NoError(t, err)
+	assert.True(t, again.IsEmpty(), "the payroll still says what the rulings were made from: %s", again)
+	assert.Equal(t, 6, stats.Unchanged)
+
+	// The payroll moves E2 to the department from September, and marks E1
+	// primary itself: the placement ends there, the explicit mark wins.
+	for i, o := range p.snap.Objects {
+		switch o.ID {
+		case p.e2:
+			a, _ := o.Timeline.At(jan2024)
+			ea := a.(om.EngagementAttrs)
+			ea.Unit = p.dept
+			p.snap.Objects[i].Timeline = o.Timeline.Set(timeline.Since(d("2024-09-01")), ea)
+		case p.e1:
+			p.snap.Objects[i].Timeline = o.Timeline.Map(timeline.Since(d("2024-10-01")), func(a om.Attrs) om.Attrs {
+				ea := a.(om.EngagementAttrs)
+				ea.Primary = true
+				return ea
+			})
+		}
+	}
+	importAndApply(t, m, p.snap, "2024-03-01", &n)
+	g := m.Latest().At(d("2024-08-31"))
+	e2, _ := g.Engagement(p.e2)
+	assert.Equal(t, admin, e2.Unit, "placed until the payroll moves it")
+	assert.Equal(t, p.root, e2.SourceUnit)
+	g = m.Latest().At(d("2024-09-01"))
+	e2, _ = g.Engagement(p.e2)
+	assert.Equal(t, p.dept, e2.Unit)
+	assert.False(t, e2.Placed(), "the payroll moved it: the rules decide anew")
+	e1, _ := m.Latest().At(d("2024-09-30")).Engagement(p.e1)
+	assert.Equal(t, "rules/primary", e1.PrimaryBy)
+	e1, _ = m.Latest().At(d("2024-10-01")).Engagement(p.e1)
+	assert.True(t, e1.Primary)
+	assert.Empty(t, e1.PrimaryBy, "an explicit primary from the source")
+}
+
+func TestAPlacementNeedsTheSourcesUnit(t *testing.T) {
+	m := om.New(om.Options{})
+	p := newPayroll()
+	n := 0
+	importAndApply(t, m, p.snap, "2024-03-01", &n)
+	var cs om.ChangeSet
+	cs.Update(p.e2, timeline.Since(d("2024-04-01")), om.EngagementPatch{PlacedBy: new("rules/coupling")})
+	_, err := m.Apply(ctx, &cs, om.Registration{Time: jan2024Time(n + 1), Actor: "rules"})
+	require.ErrorIs(t, err, om.RuleMismatch)
+}

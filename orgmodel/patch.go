@@ -54,6 +54,12 @@ type EngagementPatch struct {
 	Fraction *float64
 	// Primary, if set, replaces the primary flag.
 	Primary *bool
+	// PrimaryBy, if set, replaces who set the primary flag.
+	PrimaryBy *string
+	// SourceUnit, if set, replaces the source's unit of a placement.
+	SourceUnit *uuid.UUID
+	// PlacedBy, if set, replaces who placed the engagement.
+	PlacedBy *string
 }
 
 // ManagerPatch changes a manager role's attributes. Setting Person to
@@ -157,6 +163,9 @@ func (p EngagementPatch) apply(a Attrs) Attrs {
 	set(&x.Type, p.Type)
 	set(&x.Fraction, p.Fraction)
 	set(&x.Primary, p.Primary)
+	set(&x.PrimaryBy, p.PrimaryBy)
+	set(&x.SourceUnit, p.SourceUnit)
+	set(&x.PlacedBy, p.PlacedBy)
 	return x
 }
 

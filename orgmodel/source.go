@@ -113,6 +113,9 @@ func Import(view View, snap Snapshot, opts ImportOptions) (*ChangeSet, ImportSta
 		o.Timeline, o.Source = tl, snap.Source
 
 		have := view.object(o.ID)
+		if have != nil && have.Source == snap.Source && o.Kind == KindEngagement {
+			o.Timeline = keepRulings(have.Timeline, o.Timeline)
+		}
 		switch {
 		case have == nil:
 			cs.Create(o)
@@ -225,4 +228,50 @@ func remapAttrs(a Attrs, remap map[uuid.UUID]uuid.UUID) (Attrs, bool) {
 		}
 	}
 	return a, false
+}
+
+// keepRulings returns want with the placements and primary marks that org
+// rules or people made in have carried over, wherever the source still says
+// what they were made from: a placement while the source's unit is the
+// placement's SourceUnit, a rule's primary mark while the source marks
+// nothing explicitly. Without it every import would move engagements back
+// into the payroll tree and the rules would move them out again, and every
+// system downstream would see both moves.
+func keepRulings(have, want timeline.Timeline[Attrs]) timeline.Timeline[Attrs] {
+	ruled := false
+	for sp := range have.All() {
+		if e, ok := sp.Value.(EngagementAttrs); ok && (e.Placed() || e.PrimaryBy != "") {
+			ruled = true
+			break
+		}
+	}
+	if !ruled {
+		return want
+	}
+	var spans []timeline.Span[Attrs]
+	changed := false
+	for _, seg := range timeline.Split(have, want) {
+		if !seg.HasB {
+			continue
+		}
+		w := seg.B
+		if h, ok := seg.A.(EngagementAttrs); ok && seg.HasA {
+			if x, ok := w.(EngagementAttrs); ok {
+				if h.Placed() && !x.Placed() && h.SourceUnit == x.Unit {
+					x.Unit, x.SourceUnit, x.PlacedBy = h.Unit, h.SourceUnit, h.PlacedBy
+				}
+				if h.PrimaryBy != "" && x.PrimaryBy == "" && !x.Primary {
+					x.Primary, x.PrimaryBy = h.Primary, h.PrimaryBy
+				}
+				if Attrs(x) != w {
+					w, changed = x, true
+				}
+			}
+		}
+		spans = append(spans, timeline.Span[Attrs]{Interval: seg.Interval, Value: w})
+	}
+	if !changed {
+		return want
+	}
+	return timeline.MustNew(spans...)
 }

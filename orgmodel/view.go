@@ -2,6 +2,7 @@ package orgmodel
 
 import (
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -127,4 +128,34 @@ func (v View) All(k Kind) iter.Seq[Object] {
 			}
 		}
 	}
+}
+
+// PointingAt returns every object of kind k that points at id on some day
+// of its history, as the view knows it, by id: a unit's engagements,
+// manager roles or child units over all time; a person's engagements. It
+// is the whole-history counterpart of Graph.Referrers, for rules that
+// reason over time ranges rather than one day, and costs the number of
+// objects that ever pointed at id.
+func (v View) PointingAt(id uuid.UUID, k Kind) []Object {
+	v.m.mu.RLock()
+	defer v.m.mu.RUnlock()
+	var out []Object
+	var buf [4]ref
+	for _, rec := range v.m.records[id].referrers(k) {
+		o := rec.at(v.reg)
+		if o == nil || o.Kind != k {
+			continue
+		}
+	spans:
+		for sp := range o.Timeline.All() {
+			for _, r := range sp.Value.refs(buf[:0]) {
+				if r.id == id {
+					out = append(out, *o)
+					break spans
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Object) int { return compareUUID(a.ID, b.ID) })
+	return out
 }

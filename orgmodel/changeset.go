@@ -171,3 +171,26 @@ func (cs *ChangeSet) String() string {
 	}
 	return b.String()
 }
+
+// Rewrite appends the operations that turn the object's timeline have into
+// want (Sets and Clears on the days that differ; neighbouring changes to
+// the same new value become one Set), and reports whether there were any.
+// It is how Import and the org rules write whole desired histories as the
+// smallest change.
+func (cs *ChangeSet) Rewrite(id uuid.UUID, have, want timeline.Timeline[Attrs]) bool {
+	changes := timeline.Diff(have, want)
+	for i := 0; i < len(changes); i++ {
+		c := changes[i]
+		iv := c.Interval
+		for i+1 < len(changes) && changes[i+1].From == iv.To && changes[i+1].HasNew == c.HasNew && changes[i+1].New == c.New {
+			i++
+			iv.To = changes[i].To
+		}
+		if c.HasNew {
+			cs.Set(id, iv, c.New)
+		} else {
+			cs.Clear(id, iv)
+		}
+	}
+	return len(changes) > 0
+}

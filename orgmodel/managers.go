@@ -92,14 +92,15 @@ func comparePrimary(a, b Engagement) int {
 	}
 	return cmp.Or(
 		cmp.Compare(b.Fraction, a.Fraction),
-		compareNumeric(a.EmploymentNumber, b.EmploymentNumber),
+		CompareEmploymentNumbers(a.EmploymentNumber, b.EmploymentNumber),
 		compareUUID(a.ID, b.ID),
 	)
 }
 
-// compareNumeric compares strings of digits as numbers ("00012" = "12" <
-// "100"); other strings sort after them, as strings.
-func compareNumeric(a, b string) int {
+// CompareEmploymentNumbers orders employment numbers as payroll systems
+// mean them: strings of digits as numbers ("00012" = "12" < "100"), other
+// strings after them, as strings. The org rules break ties with it.
+func CompareEmploymentNumbers(a, b string) int {
 	na, nb := isDigits(a), isDigits(b)
 	switch {
 	case na && nb:
@@ -167,7 +168,7 @@ func (g Graph) UnitEngagements(unit uuid.UUID) []Engagement {
 	defer g.rlock()()
 	out := pointing(g, unit, KindEngagement, func(a EngagementAttrs) bool { return a.Unit == unit }, mkEngagement)
 	slices.SortFunc(out, func(a, b Engagement) int {
-		return cmp.Or(compareNumeric(a.EmploymentNumber, b.EmploymentNumber), compareUUID(a.ID, b.ID))
+		return cmp.Or(CompareEmploymentNumbers(a.EmploymentNumber, b.EmploymentNumber), compareUUID(a.ID, b.ID))
 	})
 	return out
 }

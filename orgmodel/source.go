@@ -127,7 +127,7 @@ func Import(view View, snap Snapshot, opts ImportOptions) (*ChangeSet, ImportSta
 		case have.Timeline.Equal(o.Timeline):
 			stats.Unchanged++
 		default:
-			if diff(cs, o.ID, have.Timeline, o.Timeline) {
+			if cs.Rewrite(o.ID, have.Timeline, o.Timeline) {
 				stats.Updated++
 			} else {
 				stats.Unchanged++
@@ -147,27 +147,6 @@ func Import(view View, snap Snapshot, opts ImportOptions) (*ChangeSet, ImportSta
 	}
 	view.m.mu.RUnlock()
 	return cs, stats, nil
-}
-
-// diff appends to cs the operations that turn have into want, and reports
-// whether there were any. Neighbouring changes to the same new value
-// become one Set.
-func diff(cs *ChangeSet, id uuid.UUID, have, want timeline.Timeline[Attrs]) bool {
-	changes := timeline.Diff(have, want)
-	for i := 0; i < len(changes); i++ {
-		c := changes[i]
-		iv := c.Interval
-		for i+1 < len(changes) && changes[i+1].From == iv.To && changes[i+1].HasNew == c.HasNew && changes[i+1].New == c.New {
-			i++
-			iv.To = changes[i].To
-		}
-		if c.HasNew {
-			cs.Set(id, iv, c.New)
-		} else {
-			cs.Clear(id, iv)
-		}
-	}
-	return len(changes) > 0
 }
 
 // canonical returns tl with references remapped and values normalised. A

@@ -151,6 +151,17 @@ func (cs *ChangeSet) Delete(id uuid.UUID) {
 // Append adds the operations of other, in order.
 func (cs *ChangeSet) Append(other *ChangeSet) { cs.ops = append(cs.ops, other.ops...) }
 
+// Filter returns a change set of the operations keep accepts, in order.
+func (cs *ChangeSet) Filter(keep func(Op) bool) *ChangeSet {
+	out := &ChangeSet{}
+	for _, op := range cs.ops {
+		if keep(op) {
+			out.ops = append(out.ops, op)
+		}
+	}
+	return out
+}
+
 // Ops returns the operations in order.
 func (cs *ChangeSet) Ops() []Op { return append([]Op(nil), cs.ops...) }
 

@@ -51,6 +51,9 @@ type Result struct {
 	// Range are the days the rules decided; the history outside it is
 	// left as it is.
 	Range timeline.Interval `json:"range"`
+	// Seq is the registration of the view the rules read; Apply refuses
+	// the result once the model has moved past it.
+	Seq uint64 `json:"seq"`
 	// Changes take the model from the view the rules read to what they
 	// want. Empty when the model already agrees.
 	Changes *orgmodel.ChangeSet `json:"-"`
@@ -114,7 +117,7 @@ func (s *Set) plan(v orgmodel.View, r timeline.Interval, persons map[uuid.UUID]b
 	ru := &run{
 		cfg: s.cfg, w: newWorld(v, r), persons: persons,
 		names: newNameRule(s.cfg.Leder.Suffix, s.cfg.Leder.IgnorePrefix, s.cfg.Leder.AdminMarker),
-		res:   &Result{Range: r, Changed: make(map[string]int)},
+		res:   &Result{Range: r, Seq: v.Registration().Seq, Changed: make(map[string]int)},
 		last:  make(map[string]int),
 	}
 	if c := s.cfg.Coupling; c.Enabled {

@@ -26,6 +26,14 @@
 //	go run ./examples/orgsync apply --config sync.yaml --fingerprint 9ec80431d199c225
 //	go run ./examples/orgsync reconcile --inmem-demo
 //
+// The rules command runs the org rules (package orgmodel/rules) over the
+// synthetic municipality or a model file and shows what they would change
+// and what they could not decide; apply applies that to the in-memory
+// model and checks that a second run has nothing left to do:
+//
+//	go run ./examples/orgsync rules plan
+//	go run ./examples/orgsync rules apply --config rules.yaml --from 2027-01-01
+//
 // Run it without arguments for the list of commands, and with a command
 // and -h for that command's flags.
 //

@@ -19,6 +19,7 @@ var commands = []command{
 	{"plan", "show what a sync of the org model into AD would do, with its fingerprint", runPlan},
 	{"apply", "apply a reviewed sync plan by its fingerprint", runApply},
 	{"reconcile", "plan and apply a sync of the org model into AD at once", runReconcile},
+	{"rules", "plan and apply the org rules (managers, elevation, coupling, primary)", runRules},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/rules"
+	"github.com/orgsync/orgsync/orgmodel/synth"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// rulesDefaultConfig is the sample configuration, which is also the one
+// used without --config.
+//
+//go:embed testdata/rules/rules.yaml
+var rulesDefaultConfig []byte
+
+// rulesDemoDay is the synthetic municipality's reference day, and the
+// default first day the rules decide.
+var rulesDemoDay = timeline.MustParseDate("2026-12-01")
+
+const rulesUsage = `usage: orgsync rules plan|apply [flags]
+
+Runs the org rules (package orgmodel/rules: manager placement from _leder
+units, manager validity, engagement elevation, payroll → administrative
+coupling, primary engagement) over an org model and shows what they would
+change and what they could not decide. apply applies it to the model and
+runs the rules again to show that nothing is left to do. The model is the
+synthetic municipality, or one read from a model file; either lives in
+memory for the run.
+
+flags:
+`
+
+// runRules is the rules command.
+func runRules(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "plan" && args[0] != "apply") {
+		fmt.Fprint(stderr, rulesUsage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return 0
+		}
+		return 2
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("orgsync rules "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), rulesUsage); fs.PrintDefaults() }
+	var (
+		configFile = fs.String("config", "", "the rules' configuration, a YAML `FILE` (default: testdata/rules/rules.yaml)")
+		modelFile  = fs.String("model", "", "read the org model from this model `FILE` instead of generating the synthetic municipality")
+		size       = fs.String("size", "small", "the synthetic municipality's `size`: small or municipal")
+		from       = fs.String("from", "", "the first `day` the rules decide, YYYY-MM-DD (default: the model's today)")
+		asJSON     = fs.Bool("json", false, "print the result as JSON")
+		limit      = fs.Int("limit", 50, "list at most this many changed objects (0: all)")
+	)
+	pos, err := parseInterleaved(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "orgsync rules %s: "+format+"\n", append([]any{sub}, a...)...)
+		return 2
+	}
+	if len(pos) > 0 {
+		return fail("unexpected argument %q (see -h)", clip(pos[0]))
+	}
+	name, data := "testdata/rules/rules.yaml (the default)", rulesDefaultConfig
+	if *configFile != "" {
+		if data, err = os.ReadFile(*configFile); err != nil {
+			return fail("config: %v", err)
+		}
+		name = *configFile
+	}
+	cfg, err := loadRulesConfig(name, data)
+	if err != nil {
+		return fail("config %s:\n  %s", name, indent(err.Error()))
+	}
+	set, err := rules.New(cfg)
+	if err != nil {
+		return fail("config %s:\n  %s", name, indent(rulesConfigErrors(name, data, err).Error()))
+	}
+	day := rulesDemoDay
+	if *from != "" {
+		if day, err = timeline.ParseDate(*from); err != nil {
+			return fail("--from: %v", err)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	m, err := rulesModel(ctx, *modelFile, *size, day)
+	if err != nil {
+		return fail("%v", err)
+	}
+	return rulesRun(ctx, sub, set, m, day, *asJSON, *limit, name, data, stdout, stderr)
+}
+
+// rulesRun plans, prints and, for apply, applies and plans again.
+func rulesRun(ctx context.Context, sub string, set *rules.Set, m *orgmodel.Model, day timeline.Date, asJSON bool, limit int, name string, data []byte, stdout, stderr io.Writer) int {
+	v := m.Latest()
+	res, err := set.Plan(v, timeline.Since(day))
+	if err != nil {
+		fmt.Fprintf(stderr, "orgsync rules %s: config %s:\n  %s\n", sub, name, indent(rulesConfigErrors(name, data, err).Error()))
+		return 2
+	}
+	if sub == "apply" {
+		if _, err := rules.Apply(ctx, m, res, orgmodel.Registration{Time: time.Now(), Actor: "orgsync rules apply"}); err != nil {
+			fmt.Fprintf(stderr, "orgsync rules apply: %v\n", err)
+			return 1
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "orgsync rules %s: %v\n", sub, err)
+			return 1
+		}
+	} else if err := res.WriteText(stdout, v, limit); err != nil {
+		fmt.Fprintf(stderr, "orgsync rules %s: %v\n", sub, err)
+		return 1
+	}
+	if sub != "apply" {
+		return 0
+	}
+	again, err := set.Plan(m.Latest(), timeline.Since(day))
+	if err != nil {
+		fmt.Fprintf(stderr, "orgsync rules apply: %v\n", err)
+		return 1
+	}
+	if !again.Changes.IsEmpty() {
+		fmt.Fprintf(stderr, "orgsync rules apply: a second run would still change %d object(s); this is a bug in the rules:\n%s\n", len(again.By), again.Changes)
+		return 1
+	}
+	if !asJSON {
+		fmt.Fprintf(stdout, "applied; a second run changes nothing.\n")
+	}
+	if len(res.Conflicts) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// rulesModel builds the org model: the synthetic municipality, or the
+// snapshots of a model file.
+func rulesModel(ctx context.Context, modelFile, size string, day timeline.Date) (*orgmodel.Model, error) {
+	m := orgmodel.New(orgmodel.Options{})
+	if modelFile != "" {
+		return m, loadModelFile(ctx, m, modelFile, day)
+	}
+	var c synth.Config
+	switch size {
+	case "small":
+		c = synth.Small(rulesDemoDay)
+	case "municipal":
+		c = synth.Municipal(rulesDemoDay)
+	default:
+		return nil, fmt.Errorf("--size: %q is not small or municipal", size)
+	}
+	mu, err := synth.Generate(c)
+	if err != nil {
+		return nil, err
+	}
+	return m, mu.Load(ctx, m, time.Now())
+}
+
+// loadRulesConfig decodes the configuration strictly.
+func loadRulesConfig(name string, data []byte) (rules.Config, error) {
+	var c rules.Config
+	if err := decodeYAML(data, &c); err != nil {
+		return c, yamlErrors(name, err)
+	}
+	return c, nil
+}
+
+// rulesConfigErrors places the rules' configuration errors at their lines.
+func rulesConfigErrors(name string, data []byte, err error) error {
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root)
+	var errs []error
+	for _, e := range flatten(err) {
+		var ce *rules.ConfigError
+		if errors.As(e, &ce) {
+			errs = append(errs, &configError{File: name, Line: lineOf(&root, ce.Key), Err: errors.New(ce.Key + ": " + ce.Problem)})
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+// loadModelFile is replaced once the model file format lands.
+func loadModelFile(context.Context, *orgmodel.Model, string, timeline.Date) error {
+	return errors.New(strings.TrimSpace("--model: not yet"))
+}

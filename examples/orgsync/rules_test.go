@@ -33,7 +33,7 @@ func TestRulesPlanJSON(t *testing.T) {
 	out, errOut, status := orgsync("rules", "plan", "--json", "--from", "2027-01-01")
 	require.Equal(t, 0, status, errOut)
 	var res struct {
-		Range struct{ From string }
+		Range     struct{ From string }
 		Changed   map[string]int
 		Conflicts []struct{ Kind, Rule string }
 	}

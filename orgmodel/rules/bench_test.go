@@ -48,10 +48,54 @@ func BenchmarkFullRun(b *testing.B) {
 	b.ReportMetric(float64(len(res.Conflicts)), "conflicts")
 }
 
+// settledModel is the municipality after one run of the rules: the state
+// every later run starts from.
+var settledModel = sync.OnceValues(func() (*orgmodel.Model, *synth.Municipality) {
+	mu, err := synth.Generate(synth.Municipal(benchToday))
+	if err != nil {
+		panic(err)
+	}
+	m := orgmodel.New(orgmodel.Options{})
+	if err := mu.Load(ctx, m, time.Now()); err != nil {
+		panic(err)
+	}
+	set, err := rules.New(synthConfig())
+	if err != nil {
+		panic(err)
+	}
+	res, err := set.Plan(m.Latest(), timeline.Since(benchToday))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := rules.Apply(ctx, m, res, orgmodel.Registration{Time: time.Now(), Actor: "rules"}); err != nil {
+		panic(err)
+	}
+	return m, mu
+})
+
+// BenchmarkFullRunSettled is every rule over the whole municipality once
+// it has settled: the scheduled safety-net run, which finds nothing to do.
+func BenchmarkFullRunSettled(b *testing.B) {
+	m, _ := settledModel()
+	set, err := rules.New(synthConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		res, err := set.Plan(m.Latest(), timeline.Since(benchToday))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !res.Changes.IsEmpty() {
+			b.Fatalf("a settled municipality changes: %d ops", res.Changes.Len())
+		}
+	}
+}
+
 // BenchmarkPersonRun is the rules one person's change triggers, for
 // persons across the municipality in turn.
 func BenchmarkPersonRun(b *testing.B) {
-	m, mu := benchModel()
+	m, mu := settledModel()
 	set, err := rules.New(synthConfig())
 	if err != nil {
 		b.Fatal(err)
@@ -64,4 +108,24 @@ func BenchmarkPersonRun(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReadBaseline is the floor the full runs compare against: reading
+// what every rule must read at least once, each person's engagements and
+// manager roles over all time, and each unit's related units, with no
+// decisions and no writes.
+func BenchmarkReadBaseline(b *testing.B) {
+	m, _ := settledModel()
+	n := 0
+	for b.Loop() {
+		v := m.Latest()
+		n = 0
+		for p := range v.All(orgmodel.KindPerson) {
+			n += len(v.PointingAt(p.ID, orgmodel.KindEngagement)) + len(v.PointingAt(p.ID, orgmodel.KindManager))
+		}
+		for u := range v.All(orgmodel.KindUnit) {
+			n += len(v.PointingAt(u.ID, orgmodel.KindRelatedUnits))
+		}
+	}
+	b.ReportMetric(float64(n), "objects")
 }

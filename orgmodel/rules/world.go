@@ -24,6 +24,10 @@ type world struct {
 	// touched are the persons whose engagements or roles a rule changed,
 	// for the rules after it in a run scoped to some persons.
 	touched map[uuid.UUID]bool
+	// cache holds pointing's answers: every rule reads each person's
+	// engagements, and the view's lookup takes its lock and walks
+	// versions. A write drops the answers it could change.
+	cache map[target][]orgmodel.Object
 }
 
 type target struct {
@@ -38,6 +42,7 @@ func newWorld(v orgmodel.View, r timeline.Interval) *world {
 		by:      make(map[uuid.UUID]string),
 		pointed: make(map[target][]uuid.UUID),
 		touched: make(map[uuid.UUID]bool),
+		cache:   make(map[target][]orgmodel.Object),
 	}
 }
 
@@ -66,8 +71,19 @@ func (w *world) unitAt(id uuid.UUID, d timeline.Date) (orgmodel.UnitAttrs, bool)
 }
 
 // pointing returns the objects of kind k that point at id on some day, as
-// the run sees them, by id.
+// the run sees them, by id. The slice is shared: do not change it.
 func (w *world) pointing(id uuid.UUID, k orgmodel.Kind) []orgmodel.Object {
+	t := target{id, k}
+	if out, ok := w.cache[t]; ok {
+		return out
+	}
+	out := w.lookup(id, k)
+	w.cache[t] = out
+	return out
+}
+
+// lookup is pointing without the cache.
+func (w *world) lookup(id uuid.UUID, k orgmodel.Kind) []orgmodel.Object {
 	base := w.v.PointingAt(id, k)
 	extra := w.pointed[target{id, k}]
 	if len(extra) == 0 && len(w.put) == 0 {
@@ -135,6 +151,9 @@ func (w *world) write(rule string, o orgmodel.Object, want timeline.Timeline[org
 	}
 	for _, tl := range []timeline.Timeline[orgmodel.Attrs]{o.Timeline, next} {
 		for sp := range tl.All() {
+			for _, ref := range refsOf(sp.Value) {
+				delete(w.cache, target{ref, o.Kind})
+			}
 			switch x := sp.Value.(type) {
 			case orgmodel.EngagementAttrs:
 				w.touched[x.Person] = true

@@ -214,3 +214,30 @@ func TestPointingAtSeesTheWholeHistory(t *testing.T) {
 	got := v.PointingAt(f.a2, om.KindEngagement)
 	assert.Negative(t, bytes.Compare(got[0].ID[:], got[1].ID[:]), "by id")
 }
+
+// An object created with several spans that point at the same object is
+// one referrer, not one per span.
+func TestAReferrerWithSeveralSpansIsListedOnce(t *testing.T) {
+	f := newFixture(t)
+	var cs om.ChangeSet
+	id := uuid.New()
+	cs.Create(om.Object{ID: id, Kind: om.KindEngagement, UserKey: "9", Timeline: timeline.MustNew(
+		timeline.Span[om.Attrs]{Interval: timeline.Between(d("2024-01-01"), d("2024-06-01")), Value: om.EngagementAttrs{Person: f.emma, Unit: f.b, JobFunction: "Elev", Fraction: 1}},
+		timeline.Span[om.Attrs]{Interval: timeline.Since(d("2024-06-01")), Value: om.EngagementAttrs{Person: f.emma, Unit: f.b, JobFunction: "Assistent", Fraction: 1}},
+	)})
+	f.apply(t, &cs)
+	n := 0
+	for _, o := range f.m.Latest().PointingAt(f.b, om.KindEngagement) {
+		if o.ID == id {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n)
+	n = 0
+	for _, r := range f.at("2024-07-01").Referrers(f.b) {
+		if r.ID == id {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n)
+}

@@ -74,9 +74,12 @@ func (x *index) add(records map[uuid.UUID]*record, o *Object, rec *record, isNew
 			if t.in == nil {
 				t.in = new([kindCount][]*record)
 			}
-			// A new object cannot be listed yet; an old one is looked
-			// for in the target's list, which costs its length.
-			if !isNew && slices.Contains(t.in[o.Kind], rec) {
+			// A new object is listed at most at the end, by an earlier
+			// span of its own (nothing else is indexed in between); an
+			// old one is looked for in the target's list, which costs
+			// its length.
+			list := t.in[o.Kind]
+			if n := len(list); isNew && n > 0 && list[n-1] == rec || !isNew && slices.Contains(list, rec) {
 				continue
 			}
 			t.in[o.Kind] = append(t.in[o.Kind], rec)

@@ -116,30 +116,13 @@ func (ru *run) couple(e orgmodel.Object, cache map[uuid.UUID]timeline.Timeline[c
 // is in the payroll tree, and the administrative unit it is related to.
 func (ru *run) couplingOf(s uuid.UUID) timeline.Timeline[coupled] {
 	cut := newCuts(ru.w.r)
-	// Every unit that is s or above it on some day of the range: their
-	// parents and relations change the answer.
-	seen := map[uuid.UUID]bool{}
-	queue := []uuid.UUID{s}
-	for len(queue) > 0 && len(seen) < maxDepth {
-		u := queue[0]
-		queue = queue[1:]
-		if seen[u] {
-			continue
+	for _, u := range ru.unitsAbove(s) {
+		if uo, ok := ru.w.object(u); ok {
+			cut.add(uo.Timeline.Endpoints()...)
 		}
-		seen[u] = true
-		uo, ok := ru.w.object(u)
-		if !ok {
-			continue
-		}
-		cut.add(uo.Timeline.Endpoints()...)
 		if u == s || ru.cfg.Coupling.Recursive {
 			for _, r := range ru.w.pointing(u, orgmodel.KindRelatedUnits) {
 				cut.add(r.Timeline.Endpoints()...)
-			}
-		}
-		for sp := range uo.Timeline.Clip(ru.w.r).All() {
-			if p := sp.Value.(orgmodel.UnitAttrs).Parent; p != uuid.Nil && !seen[p] {
-				queue = append(queue, p)
 			}
 		}
 	}

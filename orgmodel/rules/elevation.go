@@ -34,6 +34,15 @@ func (ru *run) elevate(e orgmodel.Object) {
 	cut.add(e.Timeline.Endpoints()...)
 	for _, m := range roles {
 		cut.add(m.Timeline.Endpoints()...)
+		// Which of several roles wins depends on how deep their units
+		// are, so a move anywhere above them is a cut.
+		for sp := range m.Timeline.Clip(ru.w.r).All() {
+			for _, u := range ru.unitsAbove(sp.Value.(orgmodel.ManagerAttrs).Unit) {
+				if uo, ok := ru.w.object(u); ok {
+					cut.add(uo.Timeline.Endpoints()...)
+				}
+			}
+		}
 	}
 	var want builder[orgmodel.Attrs]
 	for _, iv := range cut.pieces() {

@@ -255,3 +255,28 @@ func (ru *run) ancestors(unit uuid.UUID, d timeline.Date) ([]uuid.UUID, bool) {
 		cur = u.Parent
 	}
 }
+
+// unitsAbove returns the unit and every unit that is above it on some day
+// of the range: the units whose changes (a new parent, a new name) can
+// change what the rules decide for it.
+func (ru *run) unitsAbove(unit uuid.UUID) []uuid.UUID {
+	seen := map[uuid.UUID]bool{}
+	var out []uuid.UUID
+	for queue := []uuid.UUID{unit}; len(queue) > 0 && len(out) < maxDepth; {
+		u := queue[0]
+		queue = queue[1:]
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, u)
+		if uo, ok := ru.w.object(u); ok {
+			for sp := range uo.Timeline.Clip(ru.w.r).All() {
+				if p := sp.Value.(orgmodel.UnitAttrs).Parent; p != uuid.Nil && !seen[p] {
+					queue = append(queue, p)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -26,8 +26,10 @@ const (
 	// OtherManager: a unit a `_leder` unit decides has a manager role of
 	// another owner held by someone else.
 	OtherManager
-	// SeveralRoles: an engagement gives several manager roles at once;
-	// Elevation places it in the deepest managed unit.
+	// SeveralRoles: an engagement gives several manager roles at once
+	// over units in different branches of the tree; Elevation places it
+	// in the deepest managed unit. (Roles over a unit and units above it,
+	// as a `led-adm` manager has, are not a conflict.)
 	SeveralRoles
 	// SeveralRelations: a payroll unit is related to several
 	// administrative units at once; Coupling uses the first by id.

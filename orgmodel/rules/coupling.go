@@ -123,6 +123,20 @@ func (ru *run) couplingOf(s uuid.UUID) timeline.Timeline[coupled] {
 		if u == s || ru.cfg.Coupling.Recursive {
 			for _, r := range ru.w.pointing(u, orgmodel.KindRelatedUnits) {
 				cut.add(r.Timeline.Endpoints()...)
+				// Whether the other unit is an administrative one
+				// depends on where it hangs.
+				for sp := range r.Timeline.Clip(ru.w.r).All() {
+					for _, other := range sp.Value.(orgmodel.RelatedUnitsAttrs).Units {
+						if other == u {
+							continue
+						}
+						for _, a := range ru.unitsAbove(other) {
+							if ao, ok := ru.w.object(a); ok {
+								cut.add(ao.Timeline.Endpoints()...)
+							}
+						}
+					}
+				}
 			}
 		}
 	}

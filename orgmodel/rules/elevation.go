@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
 // elevation runs the Elevation rule: on the days a person holds a manager
@@ -81,7 +82,7 @@ func (ru *run) elevate(e orgmodel.Object) {
 		})
 		ma, _ := held[0].Timeline.At(d)
 		unit := ma.(orgmodel.ManagerAttrs).Unit
-		if len(held) > 1 {
+		if len(held) > 1 && !ru.onOneLine(held, d) {
 			ids := make([]uuid.UUID, len(held))
 			for i, m := range held {
 				ids[i] = m.ID
@@ -109,4 +110,21 @@ func hasPlacement(e orgmodel.Object, mark string) bool {
 func unplaced(x orgmodel.EngagementAttrs) orgmodel.EngagementAttrs {
 	x.Unit, x.SourceUnit, x.PlacedBy = x.SourcePlacement(), uuid.Nil, ""
 	return x
+}
+
+// onOneLine reports whether the roles' units all lie above the first's
+// (the deepest): a `led-adm` manager's two roles, say. The deepest unit is
+// then the obvious place for the engagement, and not worth a conflict.
+func (ru *run) onOneLine(roles []orgmodel.Object, d timeline.Date) bool {
+	unit := func(m orgmodel.Object) uuid.UUID {
+		a, _ := m.Timeline.At(d)
+		return a.(orgmodel.ManagerAttrs).Unit
+	}
+	above, _ := ru.ancestors(unit(roles[0]), d)
+	for _, m := range roles[1:] {
+		if u := unit(m); u != unit(roles[0]) && !slices.Contains(above, u) {
+			return false
+		}
+	}
+	return true
 }

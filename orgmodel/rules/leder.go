@@ -77,7 +77,10 @@ func (ru *run) lederUnits() []uuid.UUID {
 		if o.Kind != orgmodel.KindUnit {
 			continue
 		}
-		for sp := range o.Timeline.Clip(ru.w.r).All() {
+		// The whole history, not only the range: a unit that stopped
+		// being a `_leder` unit before the range still has a role of
+		// the rule's to end.
+		for sp := range o.Timeline.All() {
 			if ru.names.isLeder(sp.Value.(orgmodel.UnitAttrs).Name) {
 				out = append(out, o.ID)
 				break
@@ -186,19 +189,19 @@ func (ru *run) lederUnit(l uuid.UUID) {
 			keepOwn(&grandWant, grandRole, iv)
 			continue
 		}
-		if winner.person == uuid.Nil && cfg.Vacant != "keep" {
-			continue
-		}
+		// With no one to hold it and vacant roles ended, the rule wants no
+		// role here; an adopted one still ends.
+		want := winner.person != uuid.Nil || cfg.Vacant == "keep"
 		levelUnit := p
 		if g != uuid.Nil {
 			levelUnit = g
 		}
 		role := orgmodel.ManagerAttrs{Unit: p, Person: winner.person, Engagement: winner.eng,
 			Type: cfg.ManagerType, Level: ru.managerLevel(l, levelUnit, d, iv), Responsibilities: orgmodel.NewKeys(cfg.Responsibilities...)}
-		ru.placeRole(&parentWant, role, others[p], iv, d, adopted)
+		ru.placeRole(&parentWant, want, role, others[p], iv, d, adopted)
 		if g != uuid.Nil {
 			role.Unit = g
-			ru.placeRole(&grandWant, role, others[g], iv, d, adopted)
+			ru.placeRole(&grandWant, want, role, others[g], iv, d, adopted)
 		}
 	}
 	ru.writeRole(parentRole, l, false, parentWant.timeline())
@@ -240,11 +243,11 @@ func (ru *run) writeRole(role orgmodel.Object, l uuid.UUID, grandparent bool, wa
 	ru.w.write(Leder, role, want)
 }
 
-// placeRole adds the decided role for the days of iv unless another
-// owner's role over the unit already says the same; an adopted role that
-// disagrees is ended on those days, any other one is reported.
-func (ru *run) placeRole(b *builder[orgmodel.Attrs], role orgmodel.ManagerAttrs, others []orgmodel.Object, iv timeline.Interval, d timeline.Date, adopted map[uuid.UUID]*builder[bool]) {
-	add := true
+// placeRole adds the decided role for the days of iv (if want) unless
+// another owner's role over the unit already says the same; an adopted
+// role that disagrees is ended on those days, any other one is reported.
+func (ru *run) placeRole(b *builder[orgmodel.Attrs], want bool, role orgmodel.ManagerAttrs, others []orgmodel.Object, iv timeline.Interval, d timeline.Date, adopted map[uuid.UUID]*builder[bool]) {
+	add := want
 	for _, o := range others {
 		a, ok := o.Timeline.At(d)
 		if !ok {

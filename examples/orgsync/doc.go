@@ -33,6 +33,7 @@
 //
 //	go run ./examples/orgsync rules plan
 //	go run ./examples/orgsync rules apply --config rules.yaml --from 2027-01-01
+//	go run ./examples/orgsync rules plan --model testdata/rules/model.json --config testdata/rules/model-rules.yaml
 //
 // Run it without arguments for the list of commands, and with a command
 // and -h for that command's flags.

@@ -10,12 +10,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/modelfile"
 	"github.com/orgsync/orgsync/orgmodel/rules"
 	"github.com/orgsync/orgsync/orgmodel/synth"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
@@ -61,7 +61,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		configFile = fs.String("config", "", "the rules' configuration, a YAML `FILE` (default: testdata/rules/rules.yaml)")
 		modelFile  = fs.String("model", "", "read the org model from this model `FILE` instead of generating the synthetic municipality")
 		size       = fs.String("size", "small", "the synthetic municipality's `size`: small or municipal")
-		from       = fs.String("from", "", "the first `day` the rules decide, YYYY-MM-DD (default: the model's today)")
+		from       = fs.String("from", "", "the first `day` the rules decide, YYYY-MM-DD (default: the synthetic municipality's today, 2026-12-01)")
 		asJSON     = fs.Bool("json", false, "print the result as JSON")
 		limit      = fs.Int("limit", 50, "list at most this many changed objects (0: all)")
 	)
@@ -203,7 +203,14 @@ func rulesConfigErrors(name string, data []byte, err error) error {
 	return errors.Join(errs...)
 }
 
-// loadModelFile is replaced once the model file format lands.
-func loadModelFile(context.Context, *orgmodel.Model, string, timeline.Date) error {
-	return errors.New(strings.TrimSpace("--model: not yet"))
+// loadModelFile reads a model file (package orgmodel/modelfile) into m.
+func loadModelFile(ctx context.Context, m *orgmodel.Model, path string, today timeline.Date) error {
+	snaps, err := modelfile.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--model: %w", err)
+	}
+	if err := modelfile.Load(ctx, m, snaps, today, orgmodel.Registration{Time: time.Now(), Actor: "orgsync rules"}); err != nil {
+		return fmt.Errorf("--model %s: %w", path, err)
+	}
+	return nil
 }

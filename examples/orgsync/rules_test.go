@@ -73,3 +73,20 @@ func TestRulesBadFlags(t *testing.T) {
 		assert.NotEmpty(t, errOut)
 	}
 }
+
+func TestRulesOnAModelFile(t *testing.T) {
+	out, errOut, status := orgsync("rules", "apply", "--model", "testdata/rules/model.json", "--config", "testdata/rules/model-rules.yaml")
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, `Mohammed Ali Østergaard in "Plejecentre" (payroll: "Plejecenter Solgården", placed by rules/coupling)`)
+	assert.Contains(t, out, `Anne Sofie Møller-Hansen in "Ældre og Sundhed" (payroll: "Ældre og Sundhed", placed by rules/elevation)`)
+	assert.True(t, strings.HasSuffix(out, "applied; a second run changes nothing.\n"), out)
+	assert.NotRegexp(t, nationalID, out)
+
+	broken := filepath.Join(t.TempDir(), "model.json")
+	data, err := os.ReadFile("testdata/rules/model.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(broken, []byte(strings.Replace(string(data), `"from": "2020-01-01", "name": "Plejecentre"`, `"from": "2020-13-01", "name": "Plejecentre"`, 1)), 0o600))
+	_, errOut, status = orgsync("rules", "plan", "--model", broken, "--config", "testdata/rules/model-rules.yaml")
+	assert.Equal(t, 2, status)
+	assert.Regexp(t, `--model: .*model\.json:\d+:\d+: .*from`, errOut, "the file, line and field")
+}

@@ -244,3 +244,21 @@ func TestAPlacementNeedsTheSourcesUnit(t *testing.T) {
 	_, err := m.Apply(ctx, &cs, om.Registration{Time: jan2024Time(n + 1), Actor: "rules"})
 	require.ErrorIs(t, err, om.RuleMismatch)
 }
+
+func TestImportAllAppliesEachSourceInTurn(t *testing.T) {
+	m := om.New(om.Options{})
+	p := newPayroll()
+	admin := om.Snapshot{Source: "admin", Objects: []om.Object{{
+		ID: om.SourceID("admin", om.KindUnit, "A1"), Kind: om.KindUnit, UserKey: "A1",
+		Timeline: timeline.Of[om.Attrs](timeline.Since(jan2024), om.UnitAttrs{Name: "Administration", Parent: p.root}),
+	}}}
+	reg := om.Registration{Time: jan2024Time(1), Actor: "loader", Note: "first load"}
+	require.NoError(t, om.ImportAll(ctx, m, []om.Snapshot{p.snap, admin}, om.ImportOptions{Today: d("2024-03-01")}, reg))
+	assert.Equal(t, "first load, source admin", m.Latest().Registration().Note, "the admin units hang below the payroll's, imported first")
+	assert.Equal(t, uint64(2), m.Latest().Registration().Seq)
+
+	bad := om.Snapshot{Source: "broken", Objects: []om.Object{{Kind: om.KindUnit, UserKey: "X"}}}
+	err := om.ImportAll(ctx, m, []om.Snapshot{bad}, om.ImportOptions{Today: d("2024-03-01")}, om.Registration{Time: jan2024Time(3), Actor: "loader"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `source "broken"`)
+}

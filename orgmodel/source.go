@@ -1,9 +1,13 @@
 package orgmodel
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/internal/redact"
 
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -207,6 +211,29 @@ func remapAttrs(a Attrs, remap map[uuid.UUID]uuid.UUID) (Attrs, bool) {
 		}
 	}
 	return a, false
+}
+
+// ImportAll imports the snapshots into m in order, each with Import and
+// applied as its own registration: reg, its note followed by the source's
+// name ("synthetic municipality, source sd"). Later snapshots may refer to what earlier ones created
+// (an administrative source's links to payroll units), so each is
+// imported against the model the ones before it left, and the change
+// sets cannot be joined: on an error the snapshots before it stay
+// applied. It returns the first error, naming its source.
+func ImportAll(ctx context.Context, m *Model, snaps []Snapshot, opts ImportOptions, reg Registration) error {
+	for _, snap := range snaps {
+		name := redact.NationalIDs(clipText(snap.Source))
+		cs, _, err := Import(m.Latest(), snap, opts)
+		if err != nil {
+			return fmt.Errorf("source %q: %w", name, err)
+		}
+		r := reg
+		r.Note = strings.TrimPrefix(reg.Note+", source "+name, ", ")
+		if _, err := m.Apply(ctx, cs, r); err != nil {
+			return fmt.Errorf("source %q: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // keepRulings returns want with the placements and primary marks that org

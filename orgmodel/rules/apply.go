@@ -43,7 +43,7 @@ func Apply(ctx context.Context, m *orgmodel.Model, res *Result, reg orgmodel.Reg
 		for _, p := range cse.Problems {
 			refused[p.ID] = true
 			rule := res.By[p.ID]
-			res.Conflicts = append(res.Conflicts, Conflict{Rule: rule, Kind: Rejected, KindName: Rejected.String(), Objects: []uuid.UUID{p.ID}, When: p.When,
+			res.Conflicts = append(res.Conflicts, Conflict{Rule: rule, Kind: Rejected, Objects: []uuid.UUID{p.ID}, When: p.When,
 				Detail: fmt.Sprintf("the model refused the change to %s %s: %s", p.Kind, p.ID, p.Error())})
 		}
 		if len(refused) == 0 {

@@ -15,9 +15,9 @@ import (
 
 var benchToday = timeline.MustParseDate("2026-11-22")
 
-// benchModel is the municipal-size synthetic municipality (50,000
-// persons, 5,000 units, 60,000 engagements), loaded once per test binary.
-var benchModel = sync.OnceValues(func() (*orgmodel.Model, *synth.Municipality) {
+// loadMunicipal builds the municipal-size synthetic municipality (50,000
+// persons, 5,000 units, 60,000 engagements).
+func loadMunicipal() (*orgmodel.Model, *synth.Municipality) {
 	mu, err := synth.Generate(synth.Municipal(benchToday))
 	if err != nil {
 		panic(err)
@@ -27,7 +27,10 @@ var benchModel = sync.OnceValues(func() (*orgmodel.Model, *synth.Municipality) {
 		panic(err)
 	}
 	return m, mu
-})
+}
+
+// benchModel is the municipality as loaded, once per test binary.
+var benchModel = sync.OnceValues(loadMunicipal)
 
 // BenchmarkFullRun is every rule over the whole municipality, from today:
 // the first run, which couples every payroll engagement and marks every
@@ -51,14 +54,7 @@ func BenchmarkFullRun(b *testing.B) {
 // settledModel is the municipality after one run of the rules: the state
 // every later run starts from.
 var settledModel = sync.OnceValues(func() (*orgmodel.Model, *synth.Municipality) {
-	mu, err := synth.Generate(synth.Municipal(benchToday))
-	if err != nil {
-		panic(err)
-	}
-	m := orgmodel.New(orgmodel.Options{})
-	if err := mu.Load(ctx, m, time.Now()); err != nil {
-		panic(err)
-	}
+	m, mu := loadMunicipal()
 	set, err := rules.New(synthConfig())
 	if err != nil {
 		panic(err)

@@ -69,15 +69,17 @@ func (k ConflictKind) String() string {
 	return fmt.Sprintf("ConflictKind(%d)", uint8(k))
 }
 
+// MarshalText returns the kind's stable name, so JSON carries names that
+// survive a reordering of the constants.
+func (k ConflictKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // Conflict is one thing a rule could not decide, for one unit or person
 // over some days. The rule left those days as they were.
 type Conflict struct {
 	// Rule is the rule's name ("leder").
 	Rule string `json:"rule"`
 	// Kind says what went wrong.
-	Kind ConflictKind `json:"-"`
-	// KindName is Kind's name, for JSON.
-	KindName string `json:"kind"`
+	Kind ConflictKind `json:"kind"`
 	// Unit is the unit the conflict is about, if it is about a unit.
 	Unit uuid.UUID `json:"unit,omitzero"`
 	// Person is the person it is about, if it is about a person.

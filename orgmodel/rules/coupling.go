@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/google/uuid"
@@ -40,13 +41,7 @@ func (ru *run) coupling() {
 			ru.couple(e, cache, gaps)
 		}
 	}
-	units := slices.SortedFunc(func(yield func(uuid.UUID) bool) {
-		for u := range gaps {
-			if !yield(u) {
-				return
-			}
-		}
-	}, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	units := slices.SortedFunc(maps.Keys(gaps), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	for _, u := range units {
 		ivs := mergeIntervals(gaps[u])
 		name := ""

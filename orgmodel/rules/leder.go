@@ -131,20 +131,15 @@ func (ru *run) lederUnit(l uuid.UUID) {
 	// The units managed, over time: their names (led-adm), parents and
 	// levels change the decision, and so do others' roles over them.
 	managed := map[uuid.UUID]bool{}
-	for sp := range lo.Timeline.Clip(ru.w.r).All() {
-		if p := sp.Value.(orgmodel.UnitAttrs).Parent; p != uuid.Nil && !managed[p] {
-			managed[p] = true
-			if po, ok := ru.w.object(p); ok {
-				cut.add(po.Timeline.Endpoints()...)
-				for pp := range po.Timeline.Clip(ru.w.r).All() {
-					if g := pp.Value.(orgmodel.UnitAttrs).Parent; g != uuid.Nil && !managed[g] {
-						managed[g] = true
-						if gob, ok := ru.w.object(g); ok {
-							cut.add(gob.Timeline.Endpoints()...)
-						}
-					}
-				}
-			}
+	for _, p := range ru.parentsOf(l) {
+		managed[p] = true
+		for _, g := range ru.parentsOf(p) {
+			managed[g] = true
+		}
+	}
+	for u := range managed {
+		if uo, ok := ru.w.object(u); ok {
+			cut.add(uo.Timeline.Endpoints()...)
 		}
 	}
 	others := map[uuid.UUID][]orgmodel.Object{}
@@ -214,6 +209,20 @@ func (ru *run) lederUnit(l uuid.UUID) {
 		}
 		ru.w.write(Leder, o, want)
 	}
+}
+
+// parentsOf returns the units that are the unit's parent on some day of
+// the range.
+func (ru *run) parentsOf(unit uuid.UUID) []uuid.UUID {
+	var out []uuid.UUID
+	if o, ok := ru.w.object(unit); ok {
+		for sp := range o.Timeline.Clip(ru.w.r).All() {
+			if p := sp.Value.(orgmodel.UnitAttrs).Parent; p != uuid.Nil && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // ownRole returns the rule's role for the slot as it is now, or an empty

@@ -100,14 +100,15 @@ func (s *Set) PlanPersons(v orgmodel.View, r timeline.Interval, persons []uuid.U
 
 // run is the state of one Plan.
 type run struct {
-	cfg     Config
-	w       *world
-	names   *nameRule
-	persons map[uuid.UUID]bool // nil: everyone
-	res     *Result
-	payroll uuid.UUID      // coupling's payroll root
-	unknown uuid.UUID      // coupling's unknown unit, or uuid.Nil
-	last    map[string]int // conflict key → index, for merging
+	cfg      Config
+	w        *world
+	names    *nameRule
+	persons  map[uuid.UUID]bool // nil: everyone
+	everyone []uuid.UUID        // a full run's persons, by id, once listed
+	res      *Result
+	payroll  uuid.UUID      // coupling's payroll root
+	unknown  uuid.UUID      // coupling's unknown unit, or uuid.Nil
+	last     map[string]int // conflict key → index, for merging
 }
 
 func (s *Set) plan(v orgmodel.View, r timeline.Interval, persons map[uuid.UUID]bool) (*Result, error) {
@@ -157,7 +158,6 @@ func (s *Set) plan(v orgmodel.View, r timeline.Interval, persons map[uuid.UUID]b
 // days just before it extends that one, so a tie over a year is one
 // conflict, not one per piece.
 func (ru *run) conflict(c Conflict) {
-	c.KindName = c.Kind.String()
 	key := fmt.Sprint(c.Rule, c.Kind, c.Unit, c.Person, c.Objects, c.Detail)
 	if i, ok := ru.last[key]; ok {
 		if w := &ru.res.Conflicts[i].When; w.From <= c.When.To && c.When.From <= w.To {
@@ -172,6 +172,9 @@ func (ru *run) conflict(c Conflict) {
 // subjectPersons returns the persons a rule after Leder works on: everyone,
 // or the persons in scope and those the rules have touched so far, by id.
 func (ru *run) subjectPersons() []uuid.UUID {
+	if ru.persons == nil && ru.everyone != nil {
+		return ru.everyone // the same for every rule of a full run
+	}
 	var out []uuid.UUID
 	if ru.persons == nil {
 		for o := range ru.w.v.All(orgmodel.KindPerson) {
@@ -188,6 +191,9 @@ func (ru *run) subjectPersons() []uuid.UUID {
 		}
 	}
 	slices.SortFunc(out, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	if ru.persons == nil {
+		ru.everyone = out
+	}
 	return out
 }
 

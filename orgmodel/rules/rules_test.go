@@ -24,11 +24,7 @@ func synthConfig() rules.Config {
 }
 
 func TestSynthMunicipalitySettlesInOneRun(t *testing.T) {
-	today := timeline.MustParseDate("2026-11-22")
-	mu, err := synth.Generate(synth.Small(today))
-	require.NoError(t, err)
-	m := orgmodel.New(orgmodel.Options{})
-	require.NoError(t, mu.Load(ctx, m, time.Now()))
+	m, _ := smallModel(t, 1)
 	set, err := rules.New(synthConfig())
 	require.NoError(t, err)
 	res, err := set.Plan(m.Latest(), timeline.Since(today))

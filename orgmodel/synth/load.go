@@ -17,15 +17,9 @@ const Actor = "synth"
 // Loading into a model that already holds the municipality changes
 // nothing.
 func (mu *Municipality) Load(ctx context.Context, m *orgmodel.Model, at time.Time) error {
-	for _, snap := range []orgmodel.Snapshot{mu.Payroll, mu.Admin} {
-		cs, _, err := orgmodel.Import(m.Latest(), snap, orgmodel.ImportOptions{Today: mu.Config.Today})
-		if err != nil {
-			return fmt.Errorf("synth: load %s: %w", snap.Source, err)
-		}
-		reg := orgmodel.Registration{Time: at, Actor: Actor, Note: "synthetic municipality, source " + snap.Source}
-		if _, err := m.Apply(ctx, cs, reg); err != nil {
-			return fmt.Errorf("synth: load %s: %w", snap.Source, err)
-		}
+	reg := orgmodel.Registration{Time: at, Actor: Actor, Note: "synthetic municipality"}
+	if err := orgmodel.ImportAll(ctx, m, []orgmodel.Snapshot{mu.Payroll, mu.Admin}, orgmodel.ImportOptions{Today: mu.Config.Today}, reg); err != nil {
+		return fmt.Errorf("synth: load: %w", err)
 	}
 	return nil
 }

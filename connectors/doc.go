@@ -8,6 +8,12 @@
 //     connector implements if it can — Creator, Modifier, Mover, Deleter,
 //     Enabler, PasswordSetter, GroupManager and ChangeReader — discovered
 //     by type assertion, as database/sql discovers what a driver can do;
+//   - the Payroll contract (SD Løn, OPUS, a file export): a snapshot of
+//     units, persons, engagements and leaves with their history, and the
+//     optional PayrollChangeReader for what changed since an opaque token;
+//     CheckPayroll checks what a payroll connector delivers;
+//   - the IdentitySource contract (Omada and its kind): identities with
+//     their accounts and addresses, and service accounts bound to units;
 //   - the plain data types that cross the contract (Entry, Filter,
 //     SearchRequest, CreateRequest, Modification, Change, Token), chosen so
 //     that a connector behaves the same compiled into the host or loaded as
@@ -22,10 +28,12 @@
 //   - the validation of requests (CheckCreate, CheckModifications, …), done
 //     once here rather than differently in each connector.
 //
-// Implementations live in sub-packages: ad (Active Directory over LDAP) and
-// inmem (the in-memory twin). The conformance suite in connectortest proves
-// that an implementation honours the contract; the twin and the AD
-// connector both pass it.
+// Implementations live in sub-packages: ad (Active Directory over LDAP),
+// payrollfile (payroll deliveries as files) and inmem (the in-memory twins
+// of every contract). The conformance kit in connectortest proves that an
+// implementation honours a contract; the twins and the real connectors
+// pass it, compiled in and through the plugin bridge in package plugin,
+// which runs any connector as a separate process.
 //
 // What this package must not do: hold policy. Iteration over usernames, the
 // chapel, approvals and thresholds belong to the engines. A connector is a

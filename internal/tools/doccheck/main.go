@@ -82,6 +82,9 @@ func checkDir(dir string) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%s: package %s has no doc.go with its package comment", dir, pkg))
 		}
 		for name, f := range files {
+			if ast.IsGenerated(f) {
+				continue // generated code is documented by its source
+			}
 			if name != filepath.Join(dir, "doc.go") && f.Doc != nil {
 				problems = append(problems, fmt.Sprintf("%s: the package comment belongs in doc.go", name))
 			}

@@ -1,0 +1,3 @@
+package plugin
+
+//go:generate go run ./internal/capgen

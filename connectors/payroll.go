@@ -68,12 +68,15 @@ type PayrollSnapshot struct {
 // all the rows it has now (its whole history, which replaces what the
 // caller had); a record that is gone entirely is in Deleted.
 type PayrollChanges struct {
-	// Units, Persons, Engagements and Leaves are the records that are new
-	// or changed, each with every row it now has.
-	Units       []PayrollUnit
-	Persons     []PayrollPerson
+	// Units are the units that are new or changed, each with every row it
+	// now has.
+	Units []PayrollUnit
+	// Persons are the persons that are new or changed, likewise.
+	Persons []PayrollPerson
+	// Engagements are the engagements that are new or changed, likewise.
 	Engagements []PayrollEngagement
-	Leaves      []PayrollLeave
+	// Leaves are the leaves that are new or changed, likewise.
+	Leaves []PayrollLeave
 	// Deleted are the records that no longer exist at all.
 	Deleted []PayrollRef
 	// Token resumes after this page.

@@ -1,11 +1,13 @@
 package connectors
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,7 +47,10 @@ func (e *RecordError) Error() string {
 	if e.Field != "" {
 		s += " " + e.Field
 	}
-	return redact.NationalIDs(s + ": " + e.Err.Error())
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return redact.NationalIDs(s)
 }
 
 // Unwrap returns the underlying error.
@@ -92,6 +97,9 @@ func CheckPayrollChanges(p *PayrollChanges) error {
 		if !d.Kind.Valid() {
 			c.add(d.Kind, i, d.Key, "Kind", fmt.Errorf("unknown kind of record (%d)", d.Kind))
 		}
+		if d.Key == "" {
+			c.add(d.Kind, i, d.Key, "Key", errors.New("empty"))
+		}
 		c.key(d.Kind, i, d.Key, "Key", d.Key)
 	}
 	return errors.Join(c.errs...)
@@ -122,7 +130,7 @@ func (c *checker) rows(units []PayrollUnit, persons []PayrollPerson, engs []Payr
 		c.text(k, i, p.Key, "NationalID", string(p.NationalID), true)
 		c.text(k, i, p.Key, "GivenNames", p.GivenNames, false)
 		c.text(k, i, p.Key, "Surname", p.Surname, false)
-		if p.GivenNames == "" && p.Surname == "" {
+		if blank(p.GivenNames) && blank(p.Surname) {
 			c.add(k, i, p.Key, "Surname", errors.New("the person has no name"))
 		}
 	}
@@ -183,6 +191,8 @@ func (c *checker) text(k PayrollKind, i int, key, field, v string, required bool
 	switch {
 	case required && v == "":
 		c.add(k, i, key, field, errors.New("empty"))
+	case required && blank(v):
+		c.add(k, i, key, field, errors.New("blank: only white space"))
 	case len(v) > MaxFieldBytes:
 		c.add(k, i, key, field, fmt.Errorf("%d bytes; the most is %d", len(v), MaxFieldBytes))
 	default:
@@ -191,6 +201,10 @@ func (c *checker) text(k PayrollKind, i int, key, field, v string, required bool
 		}
 	}
 }
+
+// blank reports whether s holds nothing but white space: a name of spaces
+// is no name.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 // plainText refuses what no name or key holds: bytes that are not UTF-8,
 // and control characters (NUL among them).
@@ -224,7 +238,8 @@ type span struct {
 	valid timeline.Interval
 }
 
-// index returns each key's rows, sorted by start.
+// index returns each key's rows, sorted by start (rows with the same
+// start in the order they came).
 func index[T any](rows []T, kv func(T) (string, timeline.Interval)) map[string][]span {
 	m := make(map[string][]span, len(rows))
 	for i, r := range rows {
@@ -232,16 +247,32 @@ func index[T any](rows []T, kv func(T) (string, timeline.Interval)) map[string][
 		m[k] = append(m[k], span{i, iv})
 	}
 	for _, s := range m {
-		slices.SortFunc(s, func(a, b span) int { return int(a.valid.From) - int(b.valid.From) })
+		slices.SortStableFunc(s, func(a, b span) int { return cmp.Compare(a.valid.From, b.valid.From) })
 	}
 	return m
 }
 
+// overlaps reports each row that shares a day with an earlier-starting row
+// of its key, keys in the order they first come.
 func overlaps[T any](c *checker, k PayrollKind, rows []T, kv func(T) (string, timeline.Interval)) {
-	for key, spans := range index(rows, kv) {
-		for j := 1; j < len(spans); j++ {
-			if prev := spans[j-1]; prev.valid.To > spans[j].valid.From && prev.valid.Validate() == nil && spans[j].valid.Validate() == nil {
-				c.add(k, spans[j].index, key, "Valid", fmt.Errorf("%s overlaps %s of row %d with the same key", spans[j].valid, prev.valid, prev.index+1))
+	byKey := index(rows, kv)
+	for _, r := range rows {
+		key, _ := kv(r)
+		spans, ok := byKey[key]
+		if !ok {
+			continue // done
+		}
+		delete(byKey, key)
+		var reach span // of the rows so far, the one that ends last
+		for j, s := range spans {
+			if s.valid.Validate() != nil {
+				continue // reported as such
+			}
+			if j > 0 && reach.valid.To > s.valid.From {
+				c.add(k, s.index, key, "Valid", fmt.Errorf("%s overlaps %s of row %d with the same key", s.valid, reach.valid, reach.index+1))
+			}
+			if j == 0 || s.valid.To > reach.valid.To {
+				reach = s
 			}
 		}
 	}
@@ -273,46 +304,86 @@ func (c *checker) ref(k PayrollKind, i int, key, field, ref string, iv timeline.
 	c.add(k, i, key, field, fmt.Errorf("%q is not valid on %s, a day of %s", clipKey(ref), day, iv))
 }
 
-// cycles reports a unit that is its own ancestor on some day. A cycle on
-// a day is a cycle among the parent links of all days together, so the
-// common case, a tree that has none, costs one walk. Otherwise the tree can
-// change only on days a row starts, so it is checked on each.
+// cycles reports the units that are their own ancestors on some day. A
+// cycle on a day is a cycle among the parent links of all days together,
+// so the common case, a tree that has none, costs one walk. Otherwise the
+// tree can change only on days a row starts, so it is checked on each, in
+// order. Each cycle (set of units) is reported once, on the first day it
+// holds, against the row of its unit that comes first in the snapshot; so
+// the same snapshot always gives the same errors.
 func (c *checker) cycles(units []PayrollUnit) {
 	if !anyCycle(units) {
 		return
 	}
-	days := map[timeline.Date]bool{}
+	days := make([]timeline.Date, 0, len(units))
 	for _, u := range units {
-		days[u.Valid.From] = true
+		days = append(days, u.Valid.From)
 	}
-	reported := map[string]bool{}
+	slices.Sort(days)
+	days = slices.Compact(days)
+	reported := map[string]bool{} // the cycles reported, by their sorted members
 	parent := make(map[string]string, len(units))
-	for day := range days {
+	row := make(map[string]int, len(units)) // each unit's row on the day
+	for _, day := range days {
 		clear(parent)
-		for _, u := range units {
+		clear(row)
+		var order []int // the rows valid on the day
+		for i, u := range units {
 			if u.Valid.Contains(day) {
 				parent[u.Key] = u.Parent
+				row[u.Key] = i
+				order = append(order, i)
 			}
 		}
 		state := make(map[string]uint8, len(parent)) // 1 on the path, 2 done
-		for start := range parent {
+		for _, i := range order {
 			var path []string
-			u := start
+			u := units[i].Key
 			for u != "" && state[u] == 0 {
 				state[u] = 1
 				path = append(path, u)
 				u = parent[u]
 			}
-			if u != "" && state[u] == 1 && !reported[u] {
-				reported[u] = true
-				i := slices.IndexFunc(units, func(x PayrollUnit) bool { return x.Key == u && x.Valid.Contains(day) })
-				c.add(PayrollUnitKind, i, u, "Parent", fmt.Errorf("the unit is its own ancestor on %s", day))
+			if u != "" && state[u] == 1 {
+				c.cycle(path[slices.Index(path, u):], day, row, reported)
 			}
 			for _, p := range path {
 				state[p] = 2
 			}
 		}
 	}
+}
+
+// cycle reports a cycle of units found on day, unless it has been: each
+// member's parent is the next, and the last's is the first.
+func (c *checker) cycle(members []string, day timeline.Date, row map[string]int, reported map[string]bool) {
+	id := slices.Clone(members)
+	slices.Sort(id)
+	k := strings.Join(id, "\x00")
+	if reported[k] {
+		return
+	}
+	reported[k] = true
+	// Start the cycle at the unit whose row comes first.
+	first := 0
+	for j, m := range members {
+		if row[m] < row[members[first]] {
+			first = j
+		}
+	}
+	var b strings.Builder
+	for j := range len(members) + 1 {
+		if j == 8 && len(members) > 8 {
+			b.WriteString(" under …")
+			break
+		}
+		if j > 0 {
+			b.WriteString(" under ")
+		}
+		b.WriteString(strconv.Quote(clipKey(members[(first+j)%len(members)])))
+	}
+	u := members[first]
+	c.add(PayrollUnitKind, row[u], u, "Parent", fmt.Errorf("the unit is its own ancestor on %s: %s", day, b.String()))
 }
 
 // anyCycle reports whether the parent links of every day, taken together,

@@ -18,6 +18,31 @@
 // Active Directory connector (connectors/ad, against a real Samba AD DC)
 // pass it; that is what makes the twin a faithful stand-in.
 //
+// [TestPayroll] does the same for a connectors.Payroll. Its fixture has a
+// Publish function that makes the source deliver a given state next (the
+// twin's Publish; for a file connector, writing the next day's delivery):
+//
+//	connectortest.TestPayroll(t, func(t *testing.T) connectortest.PayrollFixture {
+//		p := openMyPayroll(t)
+//		return connectortest.PayrollFixture{Payroll: p, Publish: p.deliver}
+//	})
+//
+// It checks that a snapshot holds exactly what was published, history rows,
+// any script, LDAP's special characters, fields at their limits and
+// national ids included, and that it passes connectors.CheckPayroll; that
+// snapshots are the caller's; that ended contexts give Transient errors
+// that wrap the context's; that readers running alongside publishes see
+// whole states; and that calls after Close fail. For a
+// connectors.PayrollChangeReader it checks that the changes between two
+// deliveries, every page applied with connectors.PayrollSnapshot.Apply,
+// give the second, deletions reported; that paging, resuming from a page's
+// token (before or after persisting it) and a delivery during paging lose
+// nothing; that the last token reports nothing until the next delivery;
+// and that malformed tokens are Invalid. [TestIdentitySource] checks an
+// identity source the same way: every field of identities and service
+// accounts round trips, a publish replaces the whole state, results are
+// the caller's, contexts and Close are honoured.
+//
 // Tests of optional capabilities run only for connectors that implement
 // them; the suite logs which it left out.
 //

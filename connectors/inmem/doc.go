@@ -1,9 +1,27 @@
-// Package inmem is the in-memory twin of the connectors.Directory contract:
-// a directory that behaves like Active Directory where orgsync's engines
-// depend on it, held in memory. It is the embedded default for demos and the
-// fast path for tests, and it passes the same conformance suite
-// (connectors/connectortest) as the AD connector, which is what makes it
-// trustworthy.
+// Package inmem holds the in-memory twins of the contracts in package
+// connectors: [Directory] for connectors.Directory, [Payroll] for
+// connectors.Payroll and [Identities] for connectors.IdentitySource. Each
+// behaves like the real systems where orgsync depends on it, held in
+// memory. They are the embedded default for demos and the fast path for
+// tests, and each passes the same conformance suite
+// (connectors/connectortest) as the real connectors, which is what makes
+// them trustworthy.
+//
+// # Payroll and Identities
+//
+// The test or demo side sets their state with Publish, as a payroll
+// system's nightly delivery or an identity system's export would. Publish
+// takes a whole state and refuses one that is not valid (a payroll state
+// must pass connectors.CheckPayroll), changing nothing; readers get deep
+// copies, so nothing they do reaches the twin. Payroll keeps every
+// version published and also implements connectors.PayrollChangeReader:
+// from any earlier version's token it reports, a page at a time, each
+// record that changed with all its rows, and each record deleted; its
+// tokens say which version the pages lead to, so a publish while a reader
+// pages loses nothing. Neither knows anything of a real system's
+// formats, which are the real connectors' job.
+//
+// # Directory
 //
 // What it does as AD does: attribute names and DNs compare
 // case-insensitively; sAMAccountName and userPrincipalName are unique

@@ -25,7 +25,7 @@ type testPlugin struct {
 
 // newTestPlugin returns the options that run this test binary as the
 // plugin of the given mode, logging into a capture.
-func newTestPlugin(t *testing.T, mode string, env ...string) *testPlugin {
+func newTestPlugin(t testing.TB, mode string, env ...string) *testPlugin {
 	t.Helper()
 	exe, err := os.Executable()
 	require.NoError(t, err)

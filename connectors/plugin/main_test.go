@@ -15,6 +15,7 @@ import (
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/connectors/inmem"
+	"github.com/orgsync/orgsync/connectors/payrollfile"
 	pb "github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb"
 	"github.com/orgsync/orgsync/internal/adtest"
 )
@@ -23,10 +24,11 @@ import (
 // serves the connector that variable names instead of running tests, so
 // that every test crosses a real process boundary without a build step.
 const (
-	modeEnv    = "ORGSYNC_TEST_PLUGIN"
-	pidFileEnv = "ORGSYNC_TEST_PIDFILE" // the plugin writes its pid here
-	markEnv    = "ORGSYNC_TEST_MARK"    // a file the plugin writes to report what it saw
-	adEnv      = "ORGSYNC_TEST_AD"      // the AD connector's configuration, JSON
+	modeEnv       = "ORGSYNC_TEST_PLUGIN"
+	pidFileEnv    = "ORGSYNC_TEST_PIDFILE"     // the plugin writes its pid here
+	markEnv       = "ORGSYNC_TEST_MARK"        // a file the plugin writes to report what it saw
+	adEnv         = "ORGSYNC_TEST_AD"          // the AD connector's configuration, JSON
+	payrollDirEnv = "ORGSYNC_TEST_PAYROLL_DIR" // the file payroll connector's folder
 )
 
 func TestMain(m *testing.M) {
@@ -83,6 +85,13 @@ func servePlugin(mode string) {
 	case "payroll-malformed":
 		set := goplugin.PluginSet{payrollName: &grpcPlugin{register: func(s *grpc.Server) { pb.RegisterPayrollServer(s, malformedPayroll{}) }}}
 		goplugin.Serve(serveConfig(set, nil))
+	case "payrollfile":
+		c, err := payrollfile.Open(os.Getenv(payrollDirEnv), payrollfile.Options{Logger: Logger()})
+		if err != nil {
+			Logger().Error("open", "error", err)
+			os.Exit(2)
+		}
+		Serve(c)
 	case "ad":
 		var cfg ad.Config
 		if err := json.Unmarshal([]byte(os.Getenv(adEnv)), &cfg); err != nil {

@@ -114,10 +114,10 @@ func describe(ctx context.Context, p *proc, call func(*grpc.ClientConn) (*pb.Inf
 	}
 	info, err := call(cc)
 	if status.Code(err) == codes.Unimplemented {
-		err = connectors.Errorf(connectors.Configuration, "open plugin", "%s does not serve a %s connector", p.path, p.name)
+		err = connectors.Errorf(connectors.Configuration, "open plugin", "%s does not serve %s connector", p.path, article(p.name))
 	}
 	if err == nil && info.GetContract() != p.name {
-		err = connectors.Errorf(connectors.Configuration, "open plugin", "%s serves a %q connector as a %s", p.path, info.GetContract(), p.name)
+		err = connectors.Errorf(connectors.Configuration, "open plugin", "%s serves a %q connector, not %s one", p.path, info.GetContract(), article(p.name))
 	}
 	if err != nil {
 		p.close()

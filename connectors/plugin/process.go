@@ -141,6 +141,7 @@ func (p *proc) start(ctx context.Context) error {
 	}
 	if p.reattach != nil {
 		cfg.RunnerFunc, cfg.AutoMTLS, cfg.Reattach = nil, false, p.reattach
+		cfg.Plugins = hostPlugins()[ProtocolVersion]
 	}
 	c := goplugin.NewClient(cfg)
 	type result struct {
@@ -200,7 +201,7 @@ func (p *proc) startError(err error, tail *tailBuffer) error {
 		return connectors.Errorf(connectors.Configuration, op,
 			"%s speaks another version of the plugin protocol than this host (%d); rebuild it against this version of orgsync: %s", p.path, ProtocolVersion, clip(msg, 300))
 	case strings.Contains(msg, "unknown plugin type"):
-		return connectors.Errorf(connectors.Configuration, op, "%s does not serve a %s connector", p.path, p.name)
+		return connectors.Errorf(connectors.Configuration, op, "%s does not serve %s connector", p.path, article(p.name))
 	case strings.Contains(msg, "timeout while waiting for plugin to start"):
 		return connectors.Errorf(connectors.Configuration, op, "%s did not complete its handshake within %s%s", p.path, p.opts.StartTimeout, hint)
 	case strings.Contains(msg, "plugin exited before we could connect"):
@@ -258,4 +259,12 @@ func clip(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// article returns the contract's name with its indefinite article.
+func article(name string) string {
+	if name == identityName {
+		return "an " + name
+	}
+	return "a " + name
 }

@@ -68,13 +68,13 @@ func (*Empty) Descriptor() ([]byte, []int) {
 type Error struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// kind is the connectors.Kind's stable number.
-	Kind uint32 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Kind uint32 `protobuf:"varint,1,opt,name=kind" json:"kind,omitempty"`
 	// kind_name is its stable name, for kinds one side does not know.
-	KindName      string `protobuf:"bytes,2,opt,name=kind_name,json=kindName,proto3" json:"kind_name,omitempty"`
-	Op            string `protobuf:"bytes,3,opt,name=op,proto3" json:"op,omitempty"`
-	Object        string `protobuf:"bytes,4,opt,name=object,proto3" json:"object,omitempty"`
-	Code          string `protobuf:"bytes,5,opt,name=code,proto3" json:"code,omitempty"`
-	Message       string `protobuf:"bytes,6,opt,name=message,proto3" json:"message,omitempty"`
+	KindName      string `protobuf:"bytes,2,opt,name=kind_name,json=kindName" json:"kind_name,omitempty"`
+	Op            string `protobuf:"bytes,3,opt,name=op" json:"op,omitempty"`
+	Object        string `protobuf:"bytes,4,opt,name=object" json:"object,omitempty"`
+	Code          string `protobuf:"bytes,5,opt,name=code" json:"code,omitempty"`
+	Message       string `protobuf:"bytes,6,opt,name=message" json:"message,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -155,12 +155,12 @@ func (x *Error) GetMessage() string {
 type Info struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// contract is "directory", "payroll" or "identity".
-	Contract string `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	Contract string `protobuf:"bytes,1,opt,name=contract" json:"contract,omitempty"`
 	// capabilities are the optional interfaces it implements, by name.
-	Capabilities []string `protobuf:"bytes,2,rep,name=capabilities,proto3" json:"capabilities,omitempty"`
+	Capabilities []string `protobuf:"bytes,2,rep,name=capabilities" json:"capabilities,omitempty"`
 	// protocol_minor is the minor version of this file the plugin was built
 	// with; the major version is negotiated in the handshake.
-	ProtocolMinor uint32 `protobuf:"varint,3,opt,name=protocol_minor,json=protocolMinor,proto3" json:"protocol_minor,omitempty"`
+	ProtocolMinor uint32 `protobuf:"varint,3,opt,name=protocol_minor,json=protocolMinor" json:"protocol_minor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -218,9 +218,9 @@ func (x *Info) GetProtocolMinor() uint32 {
 
 type Attribute struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
 	// values are raw octets: a directory value need not be UTF-8.
-	Values        [][]byte `protobuf:"bytes,2,rep,name=values,proto3" json:"values,omitempty"`
+	Values        [][]byte `protobuf:"bytes,2,rep,name=values" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -271,10 +271,10 @@ func (x *Attribute) GetValues() [][]byte {
 
 type Entry struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Dn            string                 `protobuf:"bytes,2,opt,name=dn,proto3" json:"dn,omitempty"`
-	Disabled      bool                   `protobuf:"varint,3,opt,name=disabled,proto3" json:"disabled,omitempty"`
-	Attributes    []*Attribute           `protobuf:"bytes,4,rep,name=attributes,proto3" json:"attributes,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Dn            string                 `protobuf:"bytes,2,opt,name=dn" json:"dn,omitempty"`
+	Disabled      bool                   `protobuf:"varint,3,opt,name=disabled" json:"disabled,omitempty"`
+	Attributes    []*Attribute           `protobuf:"bytes,4,rep,name=attributes" json:"attributes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -340,7 +340,7 @@ func (x *Entry) GetAttributes() []*Attribute {
 // Entries is one batch of a search's results.
 type Entries struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Entries       []*Entry               `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	Entries       []*Entry               `protobuf:"bytes,1,rep,name=entries" json:"entries,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -384,13 +384,13 @@ func (x *Entries) GetEntries() []*Entry {
 
 type Filter struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Op            uint32                 `protobuf:"varint,1,opt,name=op,proto3" json:"op,omitempty"`
-	Attr          string                 `protobuf:"bytes,2,opt,name=attr,proto3" json:"attr,omitempty"`
-	Value         []byte                 `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
-	Initial       []byte                 `protobuf:"bytes,4,opt,name=initial,proto3" json:"initial,omitempty"`
-	Any           [][]byte               `protobuf:"bytes,5,rep,name=any,proto3" json:"any,omitempty"`
-	Final         []byte                 `protobuf:"bytes,6,opt,name=final,proto3" json:"final,omitempty"`
-	Sub           []*Filter              `protobuf:"bytes,7,rep,name=sub,proto3" json:"sub,omitempty"`
+	Op            uint32                 `protobuf:"varint,1,opt,name=op" json:"op,omitempty"`
+	Attr          string                 `protobuf:"bytes,2,opt,name=attr" json:"attr,omitempty"`
+	Value         []byte                 `protobuf:"bytes,3,opt,name=value" json:"value,omitempty"`
+	Initial       []byte                 `protobuf:"bytes,4,opt,name=initial" json:"initial,omitempty"`
+	Any           [][]byte               `protobuf:"bytes,5,rep,name=any" json:"any,omitempty"`
+	Final         []byte                 `protobuf:"bytes,6,opt,name=final" json:"final,omitempty"`
+	Sub           []*Filter              `protobuf:"bytes,7,rep,name=sub" json:"sub,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -476,11 +476,11 @@ func (x *Filter) GetSub() []*Filter {
 
 type SearchRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	BaseDn        string                 `protobuf:"bytes,1,opt,name=base_dn,json=baseDn,proto3" json:"base_dn,omitempty"`
-	Scope         uint32                 `protobuf:"varint,2,opt,name=scope,proto3" json:"scope,omitempty"`
-	Filter        *Filter                `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
-	Attributes    []string               `protobuf:"bytes,4,rep,name=attributes,proto3" json:"attributes,omitempty"`
-	PageSize      int32                  `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	BaseDn        string                 `protobuf:"bytes,1,opt,name=base_dn,json=baseDn" json:"base_dn,omitempty"`
+	Scope         uint32                 `protobuf:"varint,2,opt,name=scope" json:"scope,omitempty"`
+	Filter        *Filter                `protobuf:"bytes,3,opt,name=filter" json:"filter,omitempty"`
+	Attributes    []string               `protobuf:"bytes,4,rep,name=attributes" json:"attributes,omitempty"`
+	PageSize      int32                  `protobuf:"varint,5,opt,name=page_size,json=pageSize" json:"page_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -552,9 +552,9 @@ func (x *SearchRequest) GetPageSize() int32 {
 
 type ReadRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Dn            string                 `protobuf:"bytes,2,opt,name=dn,proto3" json:"dn,omitempty"`
-	Attributes    []string               `protobuf:"bytes,3,rep,name=attributes,proto3" json:"attributes,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Dn            string                 `protobuf:"bytes,2,opt,name=dn" json:"dn,omitempty"`
+	Attributes    []string               `protobuf:"bytes,3,rep,name=attributes" json:"attributes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -612,10 +612,10 @@ func (x *ReadRequest) GetAttributes() []string {
 
 type CreateRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Dn            string                 `protobuf:"bytes,1,opt,name=dn,proto3" json:"dn,omitempty"`
-	Attributes    []*Attribute           `protobuf:"bytes,2,rep,name=attributes,proto3" json:"attributes,omitempty"`
-	Password      []byte                 `protobuf:"bytes,3,opt,name=password,proto3" json:"password,omitempty"`
-	Enabled       bool                   `protobuf:"varint,4,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Dn            string                 `protobuf:"bytes,1,opt,name=dn" json:"dn,omitempty"`
+	Attributes    []*Attribute           `protobuf:"bytes,2,rep,name=attributes" json:"attributes,omitempty"`
+	Password      []byte                 `protobuf:"bytes,3,opt,name=password" json:"password,omitempty"`
+	Enabled       bool                   `protobuf:"varint,4,opt,name=enabled" json:"enabled,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -680,7 +680,7 @@ func (x *CreateRequest) GetEnabled() bool {
 
 type CreateResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -724,9 +724,9 @@ func (x *CreateResponse) GetId() string {
 
 type Modification struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Op            uint32                 `protobuf:"varint,1,opt,name=op,proto3" json:"op,omitempty"`
-	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	Values        [][]byte               `protobuf:"bytes,3,rep,name=values,proto3" json:"values,omitempty"`
+	Op            uint32                 `protobuf:"varint,1,opt,name=op" json:"op,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
+	Values        [][]byte               `protobuf:"bytes,3,rep,name=values" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -784,8 +784,8 @@ func (x *Modification) GetValues() [][]byte {
 
 type ModifyRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Mods          []*Modification        `protobuf:"bytes,2,rep,name=mods,proto3" json:"mods,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Mods          []*Modification        `protobuf:"bytes,2,rep,name=mods" json:"mods,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -836,9 +836,9 @@ func (x *ModifyRequest) GetMods() []*Modification {
 
 type MoveRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	NewParent     string                 `protobuf:"bytes,2,opt,name=new_parent,json=newParent,proto3" json:"new_parent,omitempty"`
-	NewName       string                 `protobuf:"bytes,3,opt,name=new_name,json=newName,proto3" json:"new_name,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	NewParent     string                 `protobuf:"bytes,2,opt,name=new_parent,json=newParent" json:"new_parent,omitempty"`
+	NewName       string                 `protobuf:"bytes,3,opt,name=new_name,json=newName" json:"new_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -896,7 +896,7 @@ func (x *MoveRequest) GetNewName() string {
 
 type MoveResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Dn            string                 `protobuf:"bytes,1,opt,name=dn,proto3" json:"dn,omitempty"`
+	Dn            string                 `protobuf:"bytes,1,opt,name=dn" json:"dn,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -940,7 +940,7 @@ func (x *MoveResponse) GetDn() string {
 
 type IDRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -984,8 +984,8 @@ func (x *IDRequest) GetId() string {
 
 type SetEnabledRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Enabled       bool                   `protobuf:"varint,2,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Enabled       bool                   `protobuf:"varint,2,opt,name=enabled" json:"enabled,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1036,8 +1036,8 @@ func (x *SetEnabledRequest) GetEnabled() bool {
 
 type SetPasswordRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Password      []byte                 `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Password      []byte                 `protobuf:"bytes,2,opt,name=password" json:"password,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1088,8 +1088,8 @@ func (x *SetPasswordRequest) GetPassword() []byte {
 
 type MemberRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Group         string                 `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
-	Member        string                 `protobuf:"bytes,2,opt,name=member,proto3" json:"member,omitempty"`
+	Group         string                 `protobuf:"bytes,1,opt,name=group" json:"group,omitempty"`
+	Member        string                 `protobuf:"bytes,2,opt,name=member" json:"member,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1140,8 +1140,8 @@ func (x *MemberRequest) GetMember() string {
 
 type ChangesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
-	BaseDn        string                 `protobuf:"bytes,2,opt,name=base_dn,json=baseDn,proto3" json:"base_dn,omitempty"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token" json:"token,omitempty"`
+	BaseDn        string                 `protobuf:"bytes,2,opt,name=base_dn,json=baseDn" json:"base_dn,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1192,9 +1192,9 @@ func (x *ChangesRequest) GetBaseDn() string {
 
 type Change struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Dn            string                 `protobuf:"bytes,2,opt,name=dn,proto3" json:"dn,omitempty"`
-	Deleted       bool                   `protobuf:"varint,3,opt,name=deleted,proto3" json:"deleted,omitempty"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Dn            string                 `protobuf:"bytes,2,opt,name=dn" json:"dn,omitempty"`
+	Deleted       bool                   `protobuf:"varint,3,opt,name=deleted" json:"deleted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1252,9 +1252,9 @@ func (x *Change) GetDeleted() bool {
 
 type ChangePage struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Changes       []*Change              `protobuf:"bytes,1,rep,name=changes,proto3" json:"changes,omitempty"`
-	Token         string                 `protobuf:"bytes,2,opt,name=token,proto3" json:"token,omitempty"`
-	More          bool                   `protobuf:"varint,3,opt,name=more,proto3" json:"more,omitempty"`
+	Changes       []*Change              `protobuf:"bytes,1,rep,name=changes" json:"changes,omitempty"`
+	Token         string                 `protobuf:"bytes,2,opt,name=token" json:"token,omitempty"`
+	More          bool                   `protobuf:"varint,3,opt,name=more" json:"more,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1312,7 +1312,7 @@ func (x *ChangePage) GetMore() bool {
 
 type Token struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token" json:"token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1358,8 +1358,8 @@ func (x *Token) GetToken() string {
 // to is 2147483647 for an open end.
 type Interval struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	From          int32                  `protobuf:"varint,1,opt,name=from,proto3" json:"from,omitempty"`
-	To            int32                  `protobuf:"varint,2,opt,name=to,proto3" json:"to,omitempty"`
+	From          int32                  `protobuf:"varint,1,opt,name=from" json:"from,omitempty"`
+	To            int32                  `protobuf:"varint,2,opt,name=to" json:"to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1410,12 +1410,12 @@ func (x *Interval) GetTo() int32 {
 
 type PayrollUnit struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Parent        string                 `protobuf:"bytes,2,opt,name=parent,proto3" json:"parent,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	Level         string                 `protobuf:"bytes,4,opt,name=level,proto3" json:"level,omitempty"`
-	Type          string                 `protobuf:"bytes,5,opt,name=type,proto3" json:"type,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,6,opt,name=valid,proto3" json:"valid,omitempty"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Parent        string                 `protobuf:"bytes,2,opt,name=parent" json:"parent,omitempty"`
+	Name          string                 `protobuf:"bytes,3,opt,name=name" json:"name,omitempty"`
+	Level         string                 `protobuf:"bytes,4,opt,name=level" json:"level,omitempty"`
+	Type          string                 `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
+	Valid         *Interval              `protobuf:"bytes,6,opt,name=valid" json:"valid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1494,11 +1494,11 @@ func (x *PayrollUnit) GetValid() *Interval {
 
 type PayrollPerson struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	NationalId    string                 `protobuf:"bytes,2,opt,name=national_id,json=nationalId,proto3" json:"national_id,omitempty"`
-	GivenNames    string                 `protobuf:"bytes,3,opt,name=given_names,json=givenNames,proto3" json:"given_names,omitempty"`
-	Surname       string                 `protobuf:"bytes,4,opt,name=surname,proto3" json:"surname,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,5,opt,name=valid,proto3" json:"valid,omitempty"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	NationalId    string                 `protobuf:"bytes,2,opt,name=national_id,json=nationalId" json:"national_id,omitempty"`
+	GivenNames    string                 `protobuf:"bytes,3,opt,name=given_names,json=givenNames" json:"given_names,omitempty"`
+	Surname       string                 `protobuf:"bytes,4,opt,name=surname" json:"surname,omitempty"`
+	Valid         *Interval              `protobuf:"bytes,5,opt,name=valid" json:"valid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1570,13 +1570,13 @@ func (x *PayrollPerson) GetValid() *Interval {
 
 type PayrollEngagement struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Person        string                 `protobuf:"bytes,2,opt,name=person,proto3" json:"person,omitempty"`
-	Unit          string                 `protobuf:"bytes,3,opt,name=unit,proto3" json:"unit,omitempty"`
-	JobFunction   string                 `protobuf:"bytes,4,opt,name=job_function,json=jobFunction,proto3" json:"job_function,omitempty"`
-	Type          string                 `protobuf:"bytes,5,opt,name=type,proto3" json:"type,omitempty"`
-	Fraction      float64                `protobuf:"fixed64,6,opt,name=fraction,proto3" json:"fraction,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,7,opt,name=valid,proto3" json:"valid,omitempty"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Person        string                 `protobuf:"bytes,2,opt,name=person" json:"person,omitempty"`
+	Unit          string                 `protobuf:"bytes,3,opt,name=unit" json:"unit,omitempty"`
+	JobFunction   string                 `protobuf:"bytes,4,opt,name=job_function,json=jobFunction" json:"job_function,omitempty"`
+	Type          string                 `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
+	Fraction      float64                `protobuf:"fixed64,6,opt,name=fraction" json:"fraction,omitempty"`
+	Valid         *Interval              `protobuf:"bytes,7,opt,name=valid" json:"valid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1662,10 +1662,10 @@ func (x *PayrollEngagement) GetValid() *Interval {
 
 type PayrollLeave struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Engagement    string                 `protobuf:"bytes,2,opt,name=engagement,proto3" json:"engagement,omitempty"`
-	Type          string                 `protobuf:"bytes,3,opt,name=type,proto3" json:"type,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,4,opt,name=valid,proto3" json:"valid,omitempty"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Engagement    string                 `protobuf:"bytes,2,opt,name=engagement" json:"engagement,omitempty"`
+	Type          string                 `protobuf:"bytes,3,opt,name=type" json:"type,omitempty"`
+	Valid         *Interval              `protobuf:"bytes,4,opt,name=valid" json:"valid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1730,8 +1730,8 @@ func (x *PayrollLeave) GetValid() *Interval {
 
 type PayrollRef struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Kind          uint32                 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
-	Key           string                 `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	Kind          uint32                 `protobuf:"varint,1,opt,name=kind" json:"kind,omitempty"`
+	Key           string                 `protobuf:"bytes,2,opt,name=key" json:"key,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1782,15 +1782,15 @@ func (x *PayrollRef) GetKey() string {
 
 type PayrollChunk struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
-	Units       []*PayrollUnit         `protobuf:"bytes,1,rep,name=units,proto3" json:"units,omitempty"`
-	Persons     []*PayrollPerson       `protobuf:"bytes,2,rep,name=persons,proto3" json:"persons,omitempty"`
-	Engagements []*PayrollEngagement   `protobuf:"bytes,3,rep,name=engagements,proto3" json:"engagements,omitempty"`
-	Leaves      []*PayrollLeave        `protobuf:"bytes,4,rep,name=leaves,proto3" json:"leaves,omitempty"`
-	Deleted     []*PayrollRef          `protobuf:"bytes,5,rep,name=deleted,proto3" json:"deleted,omitempty"`
+	Units       []*PayrollUnit         `protobuf:"bytes,1,rep,name=units" json:"units,omitempty"`
+	Persons     []*PayrollPerson       `protobuf:"bytes,2,rep,name=persons" json:"persons,omitempty"`
+	Engagements []*PayrollEngagement   `protobuf:"bytes,3,rep,name=engagements" json:"engagements,omitempty"`
+	Leaves      []*PayrollLeave        `protobuf:"bytes,4,rep,name=leaves" json:"leaves,omitempty"`
+	Deleted     []*PayrollRef          `protobuf:"bytes,5,rep,name=deleted" json:"deleted,omitempty"`
 	// token, more and last are set on the last chunk only.
-	Token         string `protobuf:"bytes,6,opt,name=token,proto3" json:"token,omitempty"`
-	More          bool   `protobuf:"varint,7,opt,name=more,proto3" json:"more,omitempty"`
-	Last          bool   `protobuf:"varint,8,opt,name=last,proto3" json:"last,omitempty"`
+	Token         string `protobuf:"bytes,6,opt,name=token" json:"token,omitempty"`
+	More          bool   `protobuf:"varint,7,opt,name=more" json:"more,omitempty"`
+	Last          bool   `protobuf:"varint,8,opt,name=last" json:"last,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1883,8 +1883,8 @@ func (x *PayrollChunk) GetLast() bool {
 
 type IdentityAddress struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
-	Value         string                 `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Type          string                 `protobuf:"bytes,1,opt,name=type" json:"type,omitempty"`
+	Value         string                 `protobuf:"bytes,2,opt,name=value" json:"value,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1935,17 +1935,17 @@ func (x *IdentityAddress) GetValue() string {
 
 type Identity struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	NationalId    string                 `protobuf:"bytes,2,opt,name=national_id,json=nationalId,proto3" json:"national_id,omitempty"`
-	GivenNames    string                 `protobuf:"bytes,3,opt,name=given_names,json=givenNames,proto3" json:"given_names,omitempty"`
-	Surname       string                 `protobuf:"bytes,4,opt,name=surname,proto3" json:"surname,omitempty"`
-	Unit          string                 `protobuf:"bytes,5,opt,name=unit,proto3" json:"unit,omitempty"`
-	JobTitle      string                 `protobuf:"bytes,6,opt,name=job_title,json=jobTitle,proto3" json:"job_title,omitempty"`
-	Category      string                 `protobuf:"bytes,7,opt,name=category,proto3" json:"category,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,8,opt,name=valid,proto3" json:"valid,omitempty"`
-	ObjectGuid    string                 `protobuf:"bytes,9,opt,name=object_guid,json=objectGuid,proto3" json:"object_guid,omitempty"`
-	Login         string                 `protobuf:"bytes,10,opt,name=login,proto3" json:"login,omitempty"`
-	Addresses     []*IdentityAddress     `protobuf:"bytes,11,rep,name=addresses,proto3" json:"addresses,omitempty"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	NationalId    string                 `protobuf:"bytes,2,opt,name=national_id,json=nationalId" json:"national_id,omitempty"`
+	GivenNames    string                 `protobuf:"bytes,3,opt,name=given_names,json=givenNames" json:"given_names,omitempty"`
+	Surname       string                 `protobuf:"bytes,4,opt,name=surname" json:"surname,omitempty"`
+	Unit          string                 `protobuf:"bytes,5,opt,name=unit" json:"unit,omitempty"`
+	JobTitle      string                 `protobuf:"bytes,6,opt,name=job_title,json=jobTitle" json:"job_title,omitempty"`
+	Category      string                 `protobuf:"bytes,7,opt,name=category" json:"category,omitempty"`
+	Valid         *Interval              `protobuf:"bytes,8,opt,name=valid" json:"valid,omitempty"`
+	ObjectGuid    string                 `protobuf:"bytes,9,opt,name=object_guid,json=objectGuid" json:"object_guid,omitempty"`
+	Login         string                 `protobuf:"bytes,10,opt,name=login" json:"login,omitempty"`
+	Addresses     []*IdentityAddress     `protobuf:"bytes,11,rep,name=addresses" json:"addresses,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2059,11 +2059,11 @@ func (x *Identity) GetAddresses() []*IdentityAddress {
 
 type ServiceAccount struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Unit          string                 `protobuf:"bytes,2,opt,name=unit,proto3" json:"unit,omitempty"`
-	Login         string                 `protobuf:"bytes,3,opt,name=login,proto3" json:"login,omitempty"`
-	ObjectGuid    string                 `protobuf:"bytes,4,opt,name=object_guid,json=objectGuid,proto3" json:"object_guid,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,5,opt,name=valid,proto3" json:"valid,omitempty"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Unit          string                 `protobuf:"bytes,2,opt,name=unit" json:"unit,omitempty"`
+	Login         string                 `protobuf:"bytes,3,opt,name=login" json:"login,omitempty"`
+	ObjectGuid    string                 `protobuf:"bytes,4,opt,name=object_guid,json=objectGuid" json:"object_guid,omitempty"`
+	Valid         *Interval              `protobuf:"bytes,5,opt,name=valid" json:"valid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2135,10 +2135,10 @@ func (x *ServiceAccount) GetValid() *Interval {
 
 type IdentityChunk struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
-	Identities      []*Identity            `protobuf:"bytes,1,rep,name=identities,proto3" json:"identities,omitempty"`
-	ServiceAccounts []*ServiceAccount      `protobuf:"bytes,2,rep,name=service_accounts,json=serviceAccounts,proto3" json:"service_accounts,omitempty"`
+	Identities      []*Identity            `protobuf:"bytes,1,rep,name=identities" json:"identities,omitempty"`
+	ServiceAccounts []*ServiceAccount      `protobuf:"bytes,2,rep,name=service_accounts,json=serviceAccounts" json:"service_accounts,omitempty"`
 	// last is set on the last chunk.
-	Last          bool `protobuf:"varint,3,opt,name=last,proto3" json:"last,omitempty"`
+	Last          bool `protobuf:"varint,3,opt,name=last" json:"last,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2397,7 +2397,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\bDescribe\x12\x18.orgsync.plugin.v1.Empty\x1a\x17.orgsync.plugin.v1.Info\x12:\n" +
 	"\x04Ping\x12\x18.orgsync.plugin.v1.Empty\x1a\x18.orgsync.plugin.v1.Empty\x12J\n" +
 	"\n" +
-	"Identities\x12\x18.orgsync.plugin.v1.Empty\x1a .orgsync.plugin.v1.IdentityChunk0\x01B@Z>github.com/orgsync/orgsync/connectors/plugin/internal/pluginpbb\x06proto3"
+	"Identities\x12\x18.orgsync.plugin.v1.Empty\x1a .orgsync.plugin.v1.IdentityChunk0\x01BGZ>github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb\x92\x03\x04\b\x02 \x03b\beditionsp\xe8\a"
 
 var (
 	file_plugin_proto_rawDescOnce sync.Once

@@ -305,7 +305,7 @@ func (tx *txn) checkRef(o *Object, sp timeline.Span[Attrs], r ref) {
 }
 
 // checkSamePerson checks that an engagement linked from a manager role,
-// account or address is the same person's, on every day of the span.
+// account, address or leave is the same person's, on every day of the span.
 func (tx *txn) checkSamePerson(o *Object, sp timeline.Span[Attrs]) {
 	var person, eng uuid.UUID
 	switch a := sp.Value.(type) {
@@ -314,6 +314,8 @@ func (tx *txn) checkSamePerson(o *Object, sp timeline.Span[Attrs]) {
 	case AccountAttrs:
 		person, eng = a.Person, a.Engagement
 	case AddressAttrs:
+		person, eng = a.Person, a.Engagement
+	case LeaveAttrs:
 		person, eng = a.Person, a.Engagement
 	default:
 		return

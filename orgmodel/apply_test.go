@@ -64,6 +64,22 @@ func TestInvalidChangeSetsAreRejectedWholeAndChangeNothing(t *testing.T) {
 		{"manager with another person's engagement", func(f *fx, cs *om.ChangeSet) {
 			cs.Add("m", all, om.ManagerAttrs{Unit: f.b, Person: f.emma, Engagement: f.engL})
 		}, om.RuleMismatch},
+		{"leave outside its engagement's validity", func(f *fx, cs *om.ChangeSet) {
+			cs.Add("l", timeline.Between(d("2023-12-01"), d("2024-02-01")), om.LeaveAttrs{Person: f.emma, Engagement: f.engE, Type: "Barsel"})
+		}, om.RuleRefNotValid},
+		{"leave after its engagement ends", func(f *fx, cs *om.ChangeSet) {
+			cs.Terminate(f.engE, d("2024-06-01"))
+			cs.Add("l", timeline.Between(d("2024-05-01"), d("2024-07-01")), om.LeaveAttrs{Person: f.emma, Engagement: f.engE, Type: "Barsel"})
+		}, om.RuleRefNotValid},
+		{"leave from a unit, not an engagement", func(f *fx, cs *om.ChangeSet) {
+			cs.Add("l", all, om.LeaveAttrs{Person: f.emma, Engagement: f.a1})
+		}, om.RuleWrongKind},
+		{"leave of a person who is not the engagement's", func(f *fx, cs *om.ChangeSet) {
+			cs.Add("l", all, om.LeaveAttrs{Person: f.emma, Engagement: f.engL})
+		}, om.RuleMismatch},
+		{"leave without an engagement", func(f *fx, cs *om.ChangeSet) {
+			cs.Add("l", all, om.LeaveAttrs{Person: f.emma})
+		}, om.RuleRequired},
 		{"duplicate national id", func(f *fx, cs *om.ChangeSet) {
 			cs.Add("", all, om.PersonAttrs{Surname: "Twin", NationalID: om.MustParseCPR("0303901234", om.CPROptions{})})
 		}, om.RuleDuplicateNationalID},

@@ -194,6 +194,18 @@ type AddressAttrs struct {
 	Engagement uuid.UUID
 }
 
+// LeaveAttrs are a leave's attributes: a period of leave (orlov) from an
+// engagement. A leave is valid only on days its engagement is, and its
+// Person is the engagement's person on every day of the leave.
+type LeaveAttrs struct {
+	// Person is the person on leave: the engagement's person.
+	Person uuid.UUID
+	// Engagement is the engagement the leave is from.
+	Engagement uuid.UUID
+	// Type is the leave type's key ("Barsel", "Tjenestefri").
+	Type string
+}
+
 // Kind returns KindPerson.
 func (PersonAttrs) Kind() Kind { return KindPerson }
 
@@ -217,6 +229,9 @@ func (AccountAttrs) Kind() Kind { return KindAccount }
 
 // Kind returns KindAddress.
 func (AddressAttrs) Kind() Kind { return KindAddress }
+
+// Kind returns KindLeave.
+func (LeaveAttrs) Kind() Kind { return KindLeave }
 
 func addRef(dst []ref, field string, id uuid.UUID, k Kind) []ref {
 	if id == uuid.Nil {
@@ -251,6 +266,9 @@ func (a AddressAttrs) refs(dst []ref) []ref {
 	dst = addRef(dst, "person", a.Person, KindPerson)
 	dst = addRef(dst, "unit", a.Unit, KindUnit)
 	return addRef(dst, "engagement", a.Engagement, KindEngagement)
+}
+func (a LeaveAttrs) refs(dst []ref) []ref {
+	return addRef(addRef(dst, "person", a.Person, KindPerson), "engagement", a.Engagement, KindEngagement)
 }
 
 // problem is what is wrong with one field of an attribute set.
@@ -396,6 +414,16 @@ func (a AddressAttrs) check() *problem {
 	)
 }
 
+func (a LeaveAttrs) check() *problem {
+	switch {
+	case a.Person == uuid.Nil:
+		return &problem{"person", RuleRequired, "a leave needs a person"}
+	case a.Engagement == uuid.Nil:
+		return &problem{"engagement", RuleRequired, "a leave needs an engagement"}
+	}
+	return checkText("type", a.Type, false)
+}
+
 // owner returns the person or unit an object with these attributes belongs
 // to, for events.
 func owner(a Attrs) (uuid.UUID, Kind) {
@@ -418,6 +446,8 @@ func owner(a Attrs) (uuid.UUID, Kind) {
 			return a.Person, KindPerson
 		}
 		return a.Unit, KindUnit
+	case LeaveAttrs:
+		return a.Person, KindPerson
 	}
 	return uuid.Nil, 0
 }

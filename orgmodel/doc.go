@@ -1,6 +1,6 @@
 // Package orgmodel is the org model, orgsync's equivalent of OS2mo's "MO":
-// who works where, who manages whom, and which accounts and addresses
-// belong to whom, over time.
+// who works where, who manages whom, who is on leave, and which accounts
+// and addresses belong to whom, over time.
 //
 // # Objects and time
 //
@@ -8,11 +8,11 @@
 // the source that owns it, or "" for objects made by hand) and a timeline of
 // its attributes ([PersonAttrs], [UnitAttrs], [EngagementAttrs],
 // [ManagerAttrs], [AssociationAttrs], [RelatedUnitsAttrs], [AccountAttrs],
-// [AddressAttrs]) over half-open day intervals, from the sub-package
-// [github.com/orgsync/orgsync/orgmodel/timeline]. The model is bitemporal:
-// besides validity (when something is true) it keeps every registration
-// (when the model learned it, from whom), so a [View] can read the model
-// as it was known at any earlier registration.
+// [AddressAttrs], [LeaveAttrs]) over half-open day intervals, from the
+// sub-package [github.com/orgsync/orgsync/orgmodel/timeline]. The model is
+// bitemporal: besides validity (when something is true) it keeps every
+// registration (when the model learned it, from whom), so a [View] can
+// read the model as it was known at any earlier registration.
 //
 // # Changing the model
 //
@@ -29,8 +29,9 @@
 // [Model.Latest] returns a View; [View.At] returns the [Graph] on one day:
 // parents, ancestors, children and subtrees of units, managers with
 // inheritance and exclude-self, a person's engagements and primary
-// engagement, and everything that points at an object. Queries follow
-// indexes from the object asked about; none scans the model.
+// engagement, accounts, addresses and leaves, and everything that points
+// at an object. Queries follow indexes from the object asked about; none
+// scans the model.
 //
 // # Events
 //

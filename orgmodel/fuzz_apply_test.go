@@ -65,7 +65,7 @@ var fuzzCPRs = []CPR{
 }
 
 func (r *opReader) attrs() Attrs {
-	switch r.next() % 8 {
+	switch r.next() % 9 {
 	case 0:
 		a := PersonAttrs{Surname: "Ø"}
 		if c := r.next() % 4; c < 3 {
@@ -88,14 +88,18 @@ func (r *opReader) attrs() Attrs {
 		return RelatedUnitsAttrs{Units: [2]uuid.UUID{r.id(), r.id()}}
 	case 6:
 		return AccountAttrs{System: "AD", Username: "u", Person: r.id(), Unit: r.id()}
+	case 7:
+		return LeaveAttrs{Person: r.id(), Engagement: r.id(), Type: "Barsel"}
 	}
 	return AddressAttrs{Type: "EMAIL", Value: "a@b", Unit: r.id(), Engagement: r.id()}
 }
 
 func (r *opReader) patch() Patch {
-	switch r.next() % 4 {
+	switch r.next() % 5 {
 	case 0:
 		return UnitPatch{Parent: new(r.id())}
+	case 3:
+		return LeavePatch{Type: new("Tjenestefri")}
 	case 1:
 		return EngagementPatch{Unit: new(r.id())}
 	case 2:

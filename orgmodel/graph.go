@@ -101,6 +101,7 @@ func mkEngagement(in Info, a EngagementAttrs) Engagement { return Engagement{in,
 func mkManager(in Info, a ManagerAttrs) Manager          { return Manager{in, a} }
 func mkAccount(in Info, a AccountAttrs) Account          { return Account{in, a} }
 func mkAddress(in Info, a AddressAttrs) Address          { return Address{in, a} }
+func mkLeave(in Info, a LeaveAttrs) Leave                { return Leave{in, a} }
 func mkAssociation(in Info, a AssociationAttrs) Association {
 	return Association{in, a}
 }

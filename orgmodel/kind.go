@@ -28,10 +28,13 @@ const (
 	// KindAddress is an e-mail address, phone number or similar of a
 	// person or a unit.
 	KindAddress
+	// KindLeave is a period of leave (orlov) from an engagement, such as
+	// maternity leave; it is valid only while its engagement is.
+	KindLeave
 )
 
 // kindCount is one more than the largest Kind, for arrays indexed by kind.
-const kindCount = int(KindAddress) + 1
+const kindCount = int(KindLeave) + 1
 
 var kindNames = [...]string{
 	KindPerson:       "person",
@@ -42,10 +45,11 @@ var kindNames = [...]string{
 	KindRelatedUnits: "related units",
 	KindAccount:      "account",
 	KindAddress:      "address",
+	KindLeave:        "leave",
 }
 
 // Valid reports whether k is one of the kinds above.
-func (k Kind) Valid() bool { return k >= KindPerson && k <= KindAddress }
+func (k Kind) Valid() bool { return k >= KindPerson && k <= KindLeave }
 
 // String returns the kind's name, such as "engagement".
 func (k Kind) String() string {
@@ -57,5 +61,5 @@ func (k Kind) String() string {
 
 // Kinds lists every kind in order.
 func Kinds() []Kind {
-	return []Kind{KindPerson, KindUnit, KindEngagement, KindManager, KindAssociation, KindRelatedUnits, KindAccount, KindAddress}
+	return []Kind{KindPerson, KindUnit, KindEngagement, KindManager, KindAssociation, KindRelatedUnits, KindAccount, KindAddress, KindLeave}
 }

@@ -108,6 +108,14 @@ type AddressPatch struct {
 	Engagement *uuid.UUID
 }
 
+// LeavePatch changes a leave's attributes. A leave's engagement and
+// person are what the leave is; a leave from another engagement is
+// another leave.
+type LeavePatch struct {
+	// Type, if set, replaces the leave type.
+	Type *string
+}
+
 // Kind returns KindPerson.
 func (PersonPatch) Kind() Kind { return KindPerson }
 
@@ -128,6 +136,9 @@ func (AccountPatch) Kind() Kind { return KindAccount }
 
 // Kind returns KindAddress.
 func (AddressPatch) Kind() Kind { return KindAddress }
+
+// Kind returns KindLeave.
+func (LeavePatch) Kind() Kind { return KindLeave }
 
 func set[T any](dst *T, v *T) {
 	if v != nil {
@@ -204,5 +215,11 @@ func (p AddressPatch) apply(a Attrs) Attrs {
 	set(&x.Type, p.Type)
 	set(&x.Value, p.Value)
 	set(&x.Engagement, p.Engagement)
+	return x
+}
+
+func (p LeavePatch) apply(a Attrs) Attrs {
+	x := a.(LeaveAttrs)
+	set(&x.Type, p.Type)
 	return x
 }

@@ -71,6 +71,12 @@ type Address struct {
 	AddressAttrs
 }
 
+// Leave is a leave on one day.
+type Leave struct {
+	Info
+	LeaveAttrs
+}
+
 // info returns the Info of o on day d, whose span is index i.
 func info(o *Object, d timeline.Date) (Info, Attrs, bool) {
 	sp, ok := o.Timeline.SpanAt(d)

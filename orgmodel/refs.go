@@ -19,8 +19,9 @@ type Ref struct {
 
 // Referrers returns every object that points at id on the day: a unit's
 // children, engagements, manager roles, associations, links, accounts and
-// addresses; a person's engagements, roles, accounts and addresses. They
-// come by kind, then id.
+// addresses; a person's engagements, roles, accounts, addresses and
+// leaves; an engagement's roles, accounts, addresses and leaves. They come
+// by kind, then id.
 func (g Graph) Referrers(id uuid.UUID) []Ref {
 	defer g.rlock()()
 	var out []Ref
@@ -97,6 +98,17 @@ func (g Graph) Associations(of uuid.UUID) []Association {
 	defer g.rlock()()
 	out := pointing(g, of, KindAssociation, func(a AssociationAttrs) bool { return a.Person == of || a.Unit == of }, mkAssociation)
 	slices.SortFunc(out, func(a, b Association) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), compareUUID(a.ID, b.ID))
+	})
+	return out
+}
+
+// Leaves returns the leaves of a person, or from an engagement, on the
+// day, by type.
+func (g Graph) Leaves(of uuid.UUID) []Leave {
+	defer g.rlock()()
+	out := pointing(g, of, KindLeave, func(a LeaveAttrs) bool { return a.Person == of || a.Engagement == of }, mkLeave)
+	slices.SortFunc(out, func(a, b Leave) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), compareUUID(a.ID, b.ID))
 	})
 	return out

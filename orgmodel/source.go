@@ -2,7 +2,9 @@ package orgmodel
 
 import (
 	"context"
+	"crypto/sha1"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -21,8 +23,25 @@ var namespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://github.com/orgsy
 // as SD's unit id or an employment number. The same source, kind and key
 // give the same id in every process and on every run, so a source's
 // snapshots need no id table of their own.
+//
+// The id is the version 5 (SHA-1) UUID, in a namespace of orgsync's own,
+// of the source's name, the kind's number in decimal and the key, joined
+// by NUL. It is computed without allocating, as an import makes one per
+// object.
 func SourceID(source string, k Kind, key string) uuid.UUID {
-	return uuid.NewSHA1(namespace, []byte(fmt.Sprintf("%s\x00%d\x00%s", source, k, key)))
+	var arr [160]byte
+	b := append(arr[:0], namespace[:]...)
+	b = append(b, source...)
+	b = append(b, 0)
+	b = strconv.AppendUint(b, uint64(k), 10)
+	b = append(b, 0)
+	b = append(b, key...)
+	sum := sha1.Sum(b)
+	var id uuid.UUID
+	copy(id[:], sum[:])
+	id[6] = id[6]&0x0f | 0x50 // version 5
+	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
+	return id
 }
 
 // Snapshot is everything one source (a payroll system, Omada) has, each
@@ -205,6 +224,11 @@ func remapAttrs(a Attrs, remap map[uuid.UUID]uuid.UUID) (Attrs, bool) {
 			return x, true
 		}
 	case AddressAttrs:
+		if n, ok := remap[x.Person]; ok {
+			x.Person = n
+			return x, true
+		}
+	case LeaveAttrs:
 		if n, ok := remap[x.Person]; ok {
 			x.Person = n
 			return x, true

@@ -84,6 +84,8 @@ func toAttrs(k orgmodel.Kind, sp *pendingSpan, look lookup) (orgmodel.Attrs, err
 			Unit:       ref("unit", v.Unit),
 			Engagement: ref("engagement", v.Engagement),
 		}
+	case orgmodel.KindLeave:
+		a = orgmodel.LeaveAttrs{Person: ref("person", v.Person), Engagement: ref("engagement", v.Engagement), Type: v.Type}
 	}
 	return a, err
 }
@@ -123,6 +125,8 @@ func fromAttrs(a orgmodel.Attrs) spanJSON {
 	case orgmodel.AddressAttrs:
 		v.Type, v.Value = a.Type, a.Value
 		v.Person, v.Unit, v.Engagement = ref(a.Person), ref(a.Unit), ref(a.Engagement)
+	case orgmodel.LeaveAttrs:
+		v.Person, v.Engagement, v.Type = ref(a.Person), ref(a.Engagement), a.Type
 	}
 	return v
 }

@@ -44,7 +44,7 @@
 //   - "id": its uuid. Optional: without it, the id is
 //     orgmodel.SourceID(source, kind, key), as a source's import makes it.
 //   - "kind": one of "person", "unit", "engagement", "manager",
-//     "association", "related-units", "account", "address".
+//     "association", "related-units", "account", "address", "leave".
 //   - "key": its user key; it may be "" only if "id" is given. Ids, and
 //     keys within a kind, are unique within a snapshot.
 //   - "history": its validity, spans that do not overlap, in any order.
@@ -69,6 +69,7 @@
 //	related-units  units (an array of exactly two units)
 //	account        person, unit, engagement, system, username, external_id
 //	address        person, unit, engagement, type, value
+//	leave          person, engagement, type
 //
 // The references (parent, person, unit, engagement, source_unit and the
 // elements of units) are a uuid, or "key:" followed by the user key of an

@@ -95,6 +95,7 @@ var kindNames = map[orgmodel.Kind]string{
 	orgmodel.KindRelatedUnits: "related-units",
 	orgmodel.KindAccount:      "account",
 	orgmodel.KindAddress:      "address",
+	orgmodel.KindLeave:        "leave",
 }
 
 // kindByName is kindNames inverted.
@@ -119,6 +120,7 @@ var kindFields = map[orgmodel.Kind][]string{
 	orgmodel.KindRelatedUnits: {"units"},
 	orgmodel.KindAccount:      {"person", "unit", "engagement", "system", "username", "external_id"},
 	orgmodel.KindAddress:      {"person", "unit", "engagement", "type", "value"},
+	orgmodel.KindLeave:        {"person", "engagement", "type"},
 }
 
 // hasField reports whether kind k may use the attribute field.

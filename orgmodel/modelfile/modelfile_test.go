@@ -115,6 +115,10 @@ func TestSample(t *testing.T) {
 	old, _ := one(om.KindEngagement, "10002").At(timeline.MustDate(2023, 1, 1))
 	assert.Equal(t, 0.8, old.(om.EngagementAttrs).Fraction)
 
+	leave, ok := one(om.KindLeave, "O1").At(timeline.MustDate(2023, 6, 1))
+	require.True(t, ok)
+	assert.Equal(t, om.LeaveAttrs{Person: p2.ID, Engagement: one(om.KindEngagement, "10002").ID, Type: "Barsel"}, leave)
+
 	mgr, _ := one(om.KindManager, "L1").At(today)
 	ma := mgr.(om.ManagerAttrs)
 	assert.Equal(t, one(om.KindEngagement, "10001").ID, ma.Engagement)
@@ -153,6 +157,7 @@ func TestEveryField(t *testing.T) {
 		obj("c2", om.AccountAttrs{System: "S", Username: "V", Unit: id("u")}),
 		obj("d", om.AddressAttrs{Type: "T", Value: "V", Person: id("p"), Engagement: id("e")}),
 		obj("d2", om.AddressAttrs{Type: "T", Value: "W", Unit: id("u")}),
+		obj("l", om.LeaveAttrs{Person: id("p"), Engagement: id("e"), Type: "Barsel"}),
 	}}
 	data := write(t, snap)
 	for _, field := range []string{

@@ -71,7 +71,7 @@ func (d *document) readObject() (pendingObject, error) {
 			}
 			k, ok := kindByName[v]
 			if !ok {
-				return d.failAt(vat, fmt.Errorf("is %s, not one of person, unit, engagement, manager, association, related-units, account, address", quote(v)))
+				return d.failAt(vat, fmt.Errorf("is %s, not one of person, unit, engagement, manager, association, related-units, account, address, leave", quote(v)))
 			}
 			o.kind, o.kindAt = k, vat
 		case "key":

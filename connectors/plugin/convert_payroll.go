@@ -1,88 +1,103 @@
 package plugin
 
 import (
-	"fmt"
-
 	"github.com/orgsync/orgsync/connectors"
 	pb "github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
-func toInterval(iv timeline.Interval) *pb.Interval {
-	return &pb.Interval{From: int32(iv.From), To: int32(iv.To)}
-}
+// Payroll records cross the boundary in chunks, by column (see
+// plugin.proto). sendPayroll cuts a snapshot or page into chunks;
+// payrollCollector puts them together again and checks them.
 
-// fromInterval checks an interval from the other side: it must hold a day.
-func fromInterval(iv *pb.Interval) (timeline.Interval, error) {
-	if iv == nil {
-		return timeline.Interval{}, fmt.Errorf("a record without its days")
-	}
-	out := timeline.Between(timeline.Date(iv.GetFrom()), timeline.Date(iv.GetTo()))
-	return out, out.Validate()
-}
+// chunkRecords is how many records a chunk holds at most.
+const chunkRecords = 4000
 
-// payrollBatch is a chunk being filled for the stream, with its size.
-type payrollBatch struct {
-	chunk *pb.PayrollChunk
-	n     int // records
-	bytes int
-}
-
-func (b *payrollBatch) full() bool { return b.n >= chunkRecords || b.bytes >= batchBytes }
-
-// chunkRecords is how many records a chunk of a snapshot holds at most.
-const chunkRecords = 2000
-
-// sendPayroll streams the records of a snapshot or page in chunks, the
-// last with token, more and last set.
+// sendPayroll streams the records of a snapshot or page in chunks of at
+// most chunkRecords records or about batchBytes bytes; the first chunk
+// carries the counts, the last the token, more and last.
 func sendPayroll(send func(*pb.PayrollChunk) error, units []connectors.PayrollUnit, persons []connectors.PayrollPerson,
 	engs []connectors.PayrollEngagement, leaves []connectors.PayrollLeave, deleted []connectors.PayrollRef, token connectors.Token, more bool) error {
-	b := &payrollBatch{chunk: &pb.PayrollChunk{}}
-	flush := func() error {
-		err := send(b.chunk)
-		b.chunk, b.n, b.bytes = &pb.PayrollChunk{}, 0, 0
+	ch := &pb.PayrollChunk{Counts: []uint32{
+		uint32(len(units)), uint32(len(persons)), uint32(len(engs)), uint32(len(leaves)), uint32(len(deleted)),
+	}}
+	n, size := 0, 0
+	// add counts a record into the chunk, and sends the chunk when full.
+	add := func(bytes int) error {
+		n, size = n+1, size+bytes+16
+		if n < chunkRecords && size < batchBytes {
+			return nil
+		}
+		err := send(ch)
+		ch, n, size = &pb.PayrollChunk{}, 0, 0
 		return err
 	}
-	add := func(size int) error {
-		b.n++
-		b.bytes += size + 16
-		if b.full() {
-			return flush()
-		}
-		return nil
-	}
 	for _, u := range units {
-		b.chunk.Units = append(b.chunk.Units, &pb.PayrollUnit{Key: u.Key, Parent: u.Parent, Name: u.Name, Level: u.Level, Type: u.Type, Valid: toInterval(u.Valid)})
+		if ch.Units == nil {
+			ch.Units = &pb.PayrollUnits{Key: &pb.Strings{}, Parent: &pb.Strings{}, Name: &pb.Strings{}, Level: &pb.Strings{}, Type: &pb.Strings{}}
+		}
+		c := ch.Units
+		put(c.Key, u.Key)
+		put(c.Parent, u.Parent)
+		put(c.Name, u.Name)
+		put(c.Level, u.Level)
+		put(c.Type, u.Type)
+		c.ValidFrom, c.ValidTo = append(c.ValidFrom, int32(u.Valid.From)), append(c.ValidTo, int32(u.Valid.To))
 		if err := add(len(u.Key) + len(u.Parent) + len(u.Name) + len(u.Level) + len(u.Type)); err != nil {
 			return err
 		}
 	}
 	for _, p := range persons {
-		b.chunk.Persons = append(b.chunk.Persons, &pb.PayrollPerson{Key: p.Key, NationalId: string(p.NationalID), GivenNames: p.GivenNames, Surname: p.Surname, Valid: toInterval(p.Valid)})
+		if ch.Persons == nil {
+			ch.Persons = &pb.PayrollPersons{Key: &pb.Strings{}, NationalId: &pb.Strings{}, GivenNames: &pb.Strings{}, Surname: &pb.Strings{}}
+		}
+		c := ch.Persons
+		put(c.Key, p.Key)
+		put(c.NationalId, string(p.NationalID))
+		put(c.GivenNames, p.GivenNames)
+		put(c.Surname, p.Surname)
+		c.ValidFrom, c.ValidTo = append(c.ValidFrom, int32(p.Valid.From)), append(c.ValidTo, int32(p.Valid.To))
 		if err := add(len(p.Key) + len(p.NationalID) + len(p.GivenNames) + len(p.Surname)); err != nil {
 			return err
 		}
 	}
 	for _, e := range engs {
-		b.chunk.Engagements = append(b.chunk.Engagements, &pb.PayrollEngagement{Key: e.Key, Person: e.Person, Unit: e.Unit, JobFunction: e.JobFunction, Type: e.Type, Fraction: e.Fraction, Valid: toInterval(e.Valid)})
+		if ch.Engagements == nil {
+			ch.Engagements = &pb.PayrollEngagements{Key: &pb.Strings{}, Person: &pb.Strings{}, Unit: &pb.Strings{}, JobFunction: &pb.Strings{}, Type: &pb.Strings{}}
+		}
+		c := ch.Engagements
+		put(c.Key, e.Key)
+		put(c.Person, e.Person)
+		put(c.Unit, e.Unit)
+		put(c.JobFunction, e.JobFunction)
+		put(c.Type, e.Type)
+		c.Fraction = append(c.Fraction, e.Fraction)
+		c.ValidFrom, c.ValidTo = append(c.ValidFrom, int32(e.Valid.From)), append(c.ValidTo, int32(e.Valid.To))
 		if err := add(len(e.Key) + len(e.Person) + len(e.Unit) + len(e.JobFunction) + len(e.Type) + 8); err != nil {
 			return err
 		}
 	}
 	for _, l := range leaves {
-		b.chunk.Leaves = append(b.chunk.Leaves, &pb.PayrollLeave{Key: l.Key, Engagement: l.Engagement, Type: l.Type, Valid: toInterval(l.Valid)})
+		if ch.Leaves == nil {
+			ch.Leaves = &pb.PayrollLeaves{Key: &pb.Strings{}, Engagement: &pb.Strings{}, Type: &pb.Strings{}}
+		}
+		c := ch.Leaves
+		put(c.Key, l.Key)
+		put(c.Engagement, l.Engagement)
+		put(c.Type, l.Type)
+		c.ValidFrom, c.ValidTo = append(c.ValidFrom, int32(l.Valid.From)), append(c.ValidTo, int32(l.Valid.To))
 		if err := add(len(l.Key) + len(l.Engagement) + len(l.Type)); err != nil {
 			return err
 		}
 	}
 	for _, d := range deleted {
-		b.chunk.Deleted = append(b.chunk.Deleted, &pb.PayrollRef{Kind: uint32(d.Kind), Key: d.Key})
+		ch.Deleted = append(ch.Deleted, &pb.PayrollRef{Kind: uint32(d.Kind), Key: d.Key})
 		if err := add(len(d.Key)); err != nil {
 			return err
 		}
 	}
-	b.chunk.Token, b.chunk.More, b.chunk.Last = string(token), more, true
-	return send(b.chunk)
+	ch.Token, ch.More, ch.Last = string(token), more, true
+	return send(ch)
 }
 
 // payrollCollector puts a streamed snapshot or page back together.
@@ -96,44 +111,38 @@ type payrollCollector struct {
 	token   connectors.Token
 	more    bool
 	last    bool
+	chunks  int
 }
 
-// add takes one chunk; it refuses a chunk after the last and records
-// whose days are not an interval.
+// add takes one chunk; it refuses a chunk after the last, columns of
+// different lengths and records whose days are not an interval.
 func (c *payrollCollector) add(ch *pb.PayrollChunk) error {
 	if c.last {
 		return malformed(c.op, "a chunk after the last")
 	}
-	bad := func(kind, key string, err error) error {
-		return malformed(c.op, "%s %q: %v", kind, clip(key, 64), err)
+	if n := ch.GetCounts(); len(n) >= 5 && c.chunks == 0 {
+		// Allocate once, for the records the sender announced: a hint
+		// only, bounded so that a hostile count cannot make the host
+		// reserve more than some tens of megabytes up front.
+		const most = 250_000
+		c.units = make([]connectors.PayrollUnit, 0, min(n[0], most))
+		c.persons = make([]connectors.PayrollPerson, 0, min(n[1], most))
+		c.engs = make([]connectors.PayrollEngagement, 0, min(n[2], most))
+		c.leaves = make([]connectors.PayrollLeave, 0, min(n[3], most))
+		c.deleted = make([]connectors.PayrollRef, 0, min(n[4], most))
 	}
-	for _, u := range ch.GetUnits() {
-		iv, err := fromInterval(u.GetValid())
-		if err != nil {
-			return bad("unit", u.GetKey(), err)
-		}
-		c.units = append(c.units, connectors.PayrollUnit{Key: u.GetKey(), Parent: u.GetParent(), Name: u.GetName(), Level: u.GetLevel(), Type: u.GetType(), Valid: iv})
+	c.chunks++
+	if err := c.addUnits(ch.GetUnits()); err != nil {
+		return err
 	}
-	for _, p := range ch.GetPersons() {
-		iv, err := fromInterval(p.GetValid())
-		if err != nil {
-			return bad("person", p.GetKey(), err)
-		}
-		c.persons = append(c.persons, connectors.PayrollPerson{Key: p.GetKey(), NationalID: connectors.NationalID(p.GetNationalId()), GivenNames: p.GetGivenNames(), Surname: p.GetSurname(), Valid: iv})
+	if err := c.addPersons(ch.GetPersons()); err != nil {
+		return err
 	}
-	for _, e := range ch.GetEngagements() {
-		iv, err := fromInterval(e.GetValid())
-		if err != nil {
-			return bad("engagement", e.GetKey(), err)
-		}
-		c.engs = append(c.engs, connectors.PayrollEngagement{Key: e.GetKey(), Person: e.GetPerson(), Unit: e.GetUnit(), JobFunction: e.GetJobFunction(), Type: e.GetType(), Fraction: e.GetFraction(), Valid: iv})
+	if err := c.addEngagements(ch.GetEngagements()); err != nil {
+		return err
 	}
-	for _, l := range ch.GetLeaves() {
-		iv, err := fromInterval(l.GetValid())
-		if err != nil {
-			return bad("leave", l.GetKey(), err)
-		}
-		c.leaves = append(c.leaves, connectors.PayrollLeave{Key: l.GetKey(), Engagement: l.GetEngagement(), Type: l.GetType(), Valid: iv})
+	if err := c.addLeaves(ch.GetLeaves()); err != nil {
+		return err
 	}
 	for _, d := range ch.GetDeleted() {
 		k := connectors.PayrollKind(d.GetKind())
@@ -144,6 +153,150 @@ func (c *payrollCollector) add(ch *pb.PayrollChunk) error {
 	}
 	if ch.GetLast() {
 		c.last, c.token, c.more = true, connectors.Token(ch.GetToken()), ch.GetMore()
+	}
+	return nil
+}
+
+// put appends s to a column of strings.
+func put(c *pb.Strings, s string) {
+	c.Data = append(c.Data, s...)
+	c.Len = append(c.Len, uint32(len(s)))
+}
+
+// strings returns a column's strings. They share one allocation, made
+// once for the column: the values of a chunk are read in one piece.
+func (c *payrollCollector) strings(kind string, col *pb.Strings) ([]string, error) {
+	data := string(col.GetData())
+	out := make([]string, len(col.GetLen()))
+	off := 0
+	for i, n := range col.GetLen() {
+		if uint64(off)+uint64(n) > uint64(len(data)) {
+			return nil, malformed(c.op, "a %s column of a chunk is shorter than its lengths say", kind)
+		}
+		out[i] = data[off : off+int(n)]
+		off += int(n)
+	}
+	if off != len(data) {
+		return nil, malformed(c.op, "a %s column of a chunk is longer than its lengths say", kind)
+	}
+	return out, nil
+}
+
+// columns reads a chunk's string columns of one kind and checks that they
+// and the other columns' lengths are one length, and returns it.
+func (c *payrollCollector) columns(kind string, cols []*pb.Strings, into []*[]string, lens ...int) (int, error) {
+	n := -1
+	for i, col := range cols {
+		ss, err := c.strings(kind, col)
+		if err != nil {
+			return 0, err
+		}
+		*into[i] = ss
+		if n < 0 {
+			n = len(ss)
+		}
+		lens = append(lens, len(ss))
+	}
+	for _, l := range lens {
+		if l != n {
+			return 0, malformed(c.op, "the %s columns of a chunk differ in length", kind)
+		}
+	}
+	return max(n, 0), nil
+}
+
+// days checks a record's days.
+func (c *payrollCollector) days(kind, key string, from, to int32) (timeline.Interval, error) {
+	iv, err := fromInterval(from, to)
+	if err != nil {
+		return iv, malformed(c.op, "%s %q: %v", kind, clip(key, 64), err)
+	}
+	return iv, nil
+}
+
+// fromInterval checks a record's days from the other side: they must be
+// an interval that holds a day.
+func fromInterval(from, to int32) (timeline.Interval, error) {
+	iv := timeline.Between(timeline.Date(from), timeline.Date(to))
+	return iv, iv.Validate()
+}
+
+func (c *payrollCollector) addUnits(u *pb.PayrollUnits) error {
+	if u == nil {
+		return nil
+	}
+	var key, parent, name, level, typ []string
+	n, err := c.columns("unit", []*pb.Strings{u.Key, u.Parent, u.Name, u.Level, u.Type},
+		[]*[]string{&key, &parent, &name, &level, &typ}, len(u.ValidFrom), len(u.ValidTo))
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		iv, err := c.days("unit", key[i], u.ValidFrom[i], u.ValidTo[i])
+		if err != nil {
+			return err
+		}
+		c.units = append(c.units, connectors.PayrollUnit{Key: key[i], Parent: parent[i], Name: name[i], Level: level[i], Type: typ[i], Valid: iv})
+	}
+	return nil
+}
+
+func (c *payrollCollector) addPersons(p *pb.PayrollPersons) error {
+	if p == nil {
+		return nil
+	}
+	var key, nid, given, sur []string
+	n, err := c.columns("person", []*pb.Strings{p.Key, p.NationalId, p.GivenNames, p.Surname},
+		[]*[]string{&key, &nid, &given, &sur}, len(p.ValidFrom), len(p.ValidTo))
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		iv, err := c.days("person", key[i], p.ValidFrom[i], p.ValidTo[i])
+		if err != nil {
+			return err
+		}
+		c.persons = append(c.persons, connectors.PayrollPerson{Key: key[i], NationalID: connectors.NationalID(nid[i]), GivenNames: given[i], Surname: sur[i], Valid: iv})
+	}
+	return nil
+}
+
+func (c *payrollCollector) addEngagements(e *pb.PayrollEngagements) error {
+	if e == nil {
+		return nil
+	}
+	var key, person, unit, job, typ []string
+	n, err := c.columns("engagement", []*pb.Strings{e.Key, e.Person, e.Unit, e.JobFunction, e.Type},
+		[]*[]string{&key, &person, &unit, &job, &typ}, len(e.Fraction), len(e.ValidFrom), len(e.ValidTo))
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		iv, err := c.days("engagement", key[i], e.ValidFrom[i], e.ValidTo[i])
+		if err != nil {
+			return err
+		}
+		c.engs = append(c.engs, connectors.PayrollEngagement{Key: key[i], Person: person[i], Unit: unit[i], JobFunction: job[i], Type: typ[i], Fraction: e.Fraction[i], Valid: iv})
+	}
+	return nil
+}
+
+func (c *payrollCollector) addLeaves(l *pb.PayrollLeaves) error {
+	if l == nil {
+		return nil
+	}
+	var key, eng, typ []string
+	n, err := c.columns("leave", []*pb.Strings{l.Key, l.Engagement, l.Type},
+		[]*[]string{&key, &eng, &typ}, len(l.ValidFrom), len(l.ValidTo))
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		iv, err := c.days("leave", key[i], l.ValidFrom[i], l.ValidTo[i])
+		if err != nil {
+			return err
+		}
+		c.leaves = append(c.leaves, connectors.PayrollLeave{Key: key[i], Engagement: eng[i], Type: typ[i], Valid: iv})
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/connectortest"
 	"github.com/orgsync/orgsync/connectors/inmem"
+	pb "github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb"
 )
 
 func openDir(t *testing.T, tp *testPlugin) connectors.Directory {
@@ -203,6 +204,39 @@ func TestMalformedDataFromThePlugin(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrMalformed), "%v", err)
 	_, err = d.(connectors.ChangeReader).Changes(ctx, connectors.ChangesRequest{})
 	assert.True(t, errors.Is(err, ErrMalformed), "%v", err)
+}
+
+// A payroll plugin's malformed records and streams are typed errors too.
+func TestMalformedPayrollFromThePlugin(t *testing.T) {
+	tp := newTestPlugin(t, "payroll-malformed")
+	p, err := OpenPayroll(ctxFor(t, time.Minute), tp.path, tp.opts)
+	require.NoError(t, err)
+	defer p.Close()
+	ctx := ctxFor(t, time.Minute)
+
+	_, err = p.Snapshot(ctx)
+	assert.True(t, errors.Is(err, ErrMalformed), "%v", err)
+	assert.Contains(t, err.Error(), `unit "U1"`)
+	_, err = p.(connectors.PayrollChangeReader).Changes(ctx, "t")
+	assert.True(t, errors.Is(err, ErrMalformed), "%v", err)
+	assert.Contains(t, err.Error(), "without its last chunk")
+
+	c := &payrollCollector{op: "test"}
+	err = c.add(&pb.PayrollChunk{Units: &pb.PayrollUnits{Key: &pb.Strings{Data: []byte("ab"), Len: []uint32{1, 1}}, Name: &pb.Strings{Data: []byte("x"), Len: []uint32{1}}}})
+	assert.True(t, errors.Is(err, ErrMalformed), "%v", err)
+	assert.Contains(t, err.Error(), "differ in length")
+	c = &payrollCollector{op: "test"}
+	err = c.add(&pb.PayrollChunk{Persons: &pb.PayrollPersons{Key: &pb.Strings{Data: []byte("ab"), Len: []uint32{1, 4}}}})
+	assert.Contains(t, err.Error(), "shorter than its lengths say")
+	c = &payrollCollector{op: "test"}
+	err = c.add(&pb.PayrollChunk{Leaves: &pb.PayrollLeaves{Key: &pb.Strings{Data: []byte("abc"), Len: []uint32{1}}}})
+	assert.Contains(t, err.Error(), "longer than its lengths say")
+	c = &payrollCollector{op: "test"}
+	err = c.add(&pb.PayrollChunk{Deleted: []*pb.PayrollRef{{Kind: 9, Key: "x"}}})
+	assert.Contains(t, err.Error(), "unknown kind")
+	c = &payrollCollector{op: "test"}
+	require.NoError(t, c.add(&pb.PayrollChunk{Last: true}))
+	assert.Contains(t, c.add(&pb.PayrollChunk{}).Error(), "after the last")
 }
 
 // Close ends the plugin process, and later calls fail.

@@ -64,7 +64,7 @@ func (c *identityClient) Identities(ctx context.Context) (*connectors.IdentitySn
 		}
 		last = ch.GetLast()
 		for _, pi := range ch.GetIdentities() {
-			iv, err := fromInterval(pi.GetValid())
+			iv, err := fromInterval(pi.GetValidFrom(), pi.GetValidTo())
 			if err != nil {
 				return nil, malformed(op, "identity %q: %v", clip(pi.GetKey(), 64), err)
 			}
@@ -77,7 +77,7 @@ func (c *identityClient) Identities(ctx context.Context) (*connectors.IdentitySn
 			out.Identities = append(out.Identities, id)
 		}
 		for _, a := range ch.GetServiceAccounts() {
-			iv, err := fromInterval(a.GetValid())
+			iv, err := fromInterval(a.GetValidFrom(), a.GetValidTo())
 			if err != nil {
 				return nil, malformed(op, "service account %q: %v", clip(a.GetKey(), 64), err)
 			}

@@ -38,7 +38,7 @@ func (s *identityServer) Identities(_ *pb.Empty, stream pb.IdentitySource_Identi
 	}
 	for _, id := range snap.Identities {
 		pi := &pb.Identity{Key: id.Key, NationalId: string(id.NationalID), GivenNames: id.GivenNames, Surname: id.Surname,
-			Unit: id.Unit, JobTitle: id.JobTitle, Category: id.Category, Valid: toInterval(id.Valid),
+			Unit: id.Unit, JobTitle: id.JobTitle, Category: id.Category, ValidFrom: int32(id.Valid.From), ValidTo: int32(id.Valid.To),
 			ObjectGuid: string(id.ObjectGUID), Login: id.Login}
 		size += len(id.Key) + len(id.NationalID) + len(id.GivenNames) + len(id.Surname) + len(id.Unit) + len(id.JobTitle) + len(id.Category) + len(id.ObjectGUID) + len(id.Login) + 32
 		for _, a := range id.Addresses {
@@ -53,7 +53,7 @@ func (s *identityServer) Identities(_ *pb.Empty, stream pb.IdentitySource_Identi
 		}
 	}
 	for _, a := range snap.ServiceAccounts {
-		ch.ServiceAccounts = append(ch.ServiceAccounts, &pb.ServiceAccount{Key: a.Key, Unit: a.Unit, Login: a.Login, ObjectGuid: string(a.ObjectGUID), Valid: toInterval(a.Valid)})
+		ch.ServiceAccounts = append(ch.ServiceAccounts, &pb.ServiceAccount{Key: a.Key, Unit: a.Unit, Login: a.Login, ObjectGuid: string(a.ObjectGUID), ValidFrom: int32(a.Valid.From), ValidTo: int32(a.Valid.To)})
 		size += len(a.Key) + len(a.Unit) + len(a.Login) + len(a.ObjectGUID) + 16
 		if n++; n >= chunkRecords || size >= batchBytes {
 			if err := flush(); err != nil {

@@ -201,9 +201,16 @@ func (malformedPayroll) Describe(context.Context, *pb.Empty) (*pb.Info, error) {
 }
 
 func (malformedPayroll) Snapshot(_ *pb.Empty, s pb.Payroll_SnapshotServer) error {
-	return s.Send(&pb.PayrollChunk{Units: []*pb.PayrollUnit{{Key: "U1", Name: "x", Valid: &pb.Interval{From: 100, To: 50}}}, Last: true})
+	return s.Send(&pb.PayrollChunk{Units: unitColumns(100, 50), Last: true})
 }
 
 func (malformedPayroll) Changes(_ *pb.Token, s pb.Payroll_ChangesServer) error {
-	return s.Send(&pb.PayrollChunk{Units: []*pb.PayrollUnit{{Key: "U1", Name: "x", Valid: &pb.Interval{From: 1, To: 50}}}})
+	return s.Send(&pb.PayrollChunk{Units: unitColumns(1, 50)})
+}
+
+// unitColumns is a chunk's column of one unit, "U1", valid [from, to).
+func unitColumns(from, to int32) *pb.PayrollUnits {
+	col := func(s string) *pb.Strings { return &pb.Strings{Data: []byte(s), Len: []uint32{uint32(len(s))}} }
+	return &pb.PayrollUnits{Key: col("U1"), Parent: col(""), Name: col("x"), Level: col(""), Type: col(""),
+		ValidFrom: []int32{from}, ValidTo: []int32{to}}
 }

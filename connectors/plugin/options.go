@@ -42,3 +42,9 @@ const defaultStartTimeout = 30 * time.Second
 // in batches far below it; it guards against a plugin that sends one huge
 // message (gRPC's default of 4 MiB would refuse a legal 8 MiB Create).
 const maxMessage = 64 << 20
+
+// window is gRPC's flow-control window, per stream and per connection.
+// The default (64 KiB, grown by estimating the bandwidth-delay product)
+// stalls a stream of search results on every batch; host and plugin share
+// a machine, so a few batches in flight cost only memory.
+const window = 4 << 20

@@ -137,6 +137,7 @@ func (p *proc) start(ctx context.Context) error {
 		SyncStderr:       &lineWriter{fn: func(l string) { p.log.Info(l, "plugin", name) }},
 		GRPCDialOptions: []grpc.DialOption{
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)),
+			grpc.WithInitialWindowSize(window), grpc.WithInitialConnWindowSize(window),
 		},
 	}
 	if p.reattach != nil {

@@ -49,7 +49,8 @@ func serveConfig(set goplugin.PluginSet, test *goplugin.ServeTestConfig) *goplug
 		HandshakeConfig:  handshake,
 		VersionedPlugins: map[int]goplugin.PluginSet{ProtocolVersion: set},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
-			return grpc.NewServer(append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))...)
+			return grpc.NewServer(append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage),
+				grpc.InitialWindowSize(window), grpc.InitialConnWindowSize(window))...)
 		},
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Name:       "go-plugin",

@@ -12,37 +12,10 @@ import (
 	"github.com/orgsync/orgsync/orgmodel/synth"
 )
 
-// withNationalIDs returns the payroll kinds of a synth snapshot without
-// the persons synth makes without a national id (foreign consultants, one
-// in a few hundred), which no payroll record can be, and without their
-// engagements.
-func withNationalIDs(snap om.Snapshot) (om.Snapshot, int) {
-	gone := map[uuid.UUID]bool{}
-	for _, o := range snap.Objects {
-		if p, ok := o.Timeline.Span(0).Value.(om.PersonAttrs); ok && p.NationalID.IsZero() {
-			gone[o.ID] = true
-		}
-	}
-	out := om.Snapshot{Source: snap.Source}
-	for _, o := range snap.Objects {
-		switch a := o.Timeline.Span(0).Value.(type) {
-		case om.PersonAttrs, om.UnitAttrs:
-			if !gone[o.ID] {
-				out.Objects = append(out.Objects, o)
-			}
-		case om.EngagementAttrs:
-			if !gone[a.Person] {
-				out.Objects = append(out.Objects, o)
-			}
-		}
-	}
-	return out, len(gone)
-}
-
 func TestExportRefusesPersonsWithoutNationalIDs(t *testing.T) {
 	mu, err := synth.Generate(synth.Config{Seed: 7, Persons: 2000, Units: 200, Depth: 6, Engagements: 2400, Managers: 100, Today: today})
 	require.NoError(t, err)
-	snap, missing := withNationalIDs(mu.Payroll)
+	snap, missing := intake.WithNationalIDs(mu.Payroll)
 	require.Positive(t, missing, "synth makes a few persons without a CPR")
 
 	_, err = intake.ExportPayroll(mu.Payroll)
@@ -50,6 +23,26 @@ func TestExportRefusesPersonsWithoutNationalIDs(t *testing.T) {
 	assert.Len(t, ps, missing, "one problem per person without a national id")
 	for _, p := range ps {
 		assert.ErrorIs(t, p, intake.ErrNoNationalID)
+	}
+
+	// Nothing left refers to a person that was left out; the other kinds
+	// (manager roles, associations) go with them too.
+	kept := map[uuid.UUID]bool{}
+	for _, o := range snap.Objects {
+		kept[o.ID] = true
+	}
+	for _, o := range mu.Payroll.Objects {
+		if !kept[o.ID] {
+			continue
+		}
+		switch a := o.Timeline.Span(0).Value.(type) {
+		case om.EngagementAttrs:
+			assert.True(t, kept[a.Person])
+		case om.ManagerAttrs:
+			assert.True(t, a.Person == uuid.Nil || kept[a.Person])
+		case om.AssociationAttrs:
+			assert.True(t, kept[a.Person])
+		}
 	}
 
 	exp, err := intake.ExportPayroll(snap)
@@ -67,7 +60,7 @@ func BenchmarkPayroll(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	snap, _ := withNationalIDs(mu.Payroll)
+	snap, _ := intake.WithNationalIDs(mu.Payroll)
 	pay, err := intake.ExportPayroll(snap)
 	if err != nil {
 		b.Fatal(err)

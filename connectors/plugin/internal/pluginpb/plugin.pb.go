@@ -1354,30 +1354,30 @@ func (x *Token) GetToken() string {
 	return ""
 }
 
-// Interval is a half-open range of days, each counted from 1970-01-01;
-// to is 2147483647 for an open end.
-type Interval struct {
+// Strings is a column of strings: their bytes one after the other, and
+// the length of each.
+type Strings struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	From          int32                  `protobuf:"varint,1,opt,name=from" json:"from,omitempty"`
-	To            int32                  `protobuf:"varint,2,opt,name=to" json:"to,omitempty"`
+	Data          []byte                 `protobuf:"bytes,1,opt,name=data" json:"data,omitempty"`
+	Len           []uint32               `protobuf:"varint,2,rep,packed,name=len" json:"len,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *Interval) Reset() {
-	*x = Interval{}
+func (x *Strings) Reset() {
+	*x = Strings{}
 	mi := &file_plugin_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *Interval) String() string {
+func (x *Strings) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*Interval) ProtoMessage() {}
+func (*Strings) ProtoMessage() {}
 
-func (x *Interval) ProtoReflect() protoreflect.Message {
+func (x *Strings) ProtoReflect() protoreflect.Message {
 	mi := &file_plugin_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1389,51 +1389,52 @@ func (x *Interval) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use Interval.ProtoReflect.Descriptor instead.
-func (*Interval) Descriptor() ([]byte, []int) {
+// Deprecated: Use Strings.ProtoReflect.Descriptor instead.
+func (*Strings) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{23}
 }
 
-func (x *Interval) GetFrom() int32 {
+func (x *Strings) GetData() []byte {
 	if x != nil {
-		return x.From
+		return x.Data
 	}
-	return 0
+	return nil
 }
 
-func (x *Interval) GetTo() int32 {
+func (x *Strings) GetLen() []uint32 {
 	if x != nil {
-		return x.To
+		return x.Len
 	}
-	return 0
+	return nil
 }
 
-type PayrollUnit struct {
+type PayrollUnits struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
-	Parent        string                 `protobuf:"bytes,2,opt,name=parent" json:"parent,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name" json:"name,omitempty"`
-	Level         string                 `protobuf:"bytes,4,opt,name=level" json:"level,omitempty"`
-	Type          string                 `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,6,opt,name=valid" json:"valid,omitempty"`
+	Key           *Strings               `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Parent        *Strings               `protobuf:"bytes,2,opt,name=parent" json:"parent,omitempty"`
+	Name          *Strings               `protobuf:"bytes,3,opt,name=name" json:"name,omitempty"`
+	Level         *Strings               `protobuf:"bytes,4,opt,name=level" json:"level,omitempty"`
+	Type          *Strings               `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
+	ValidFrom     []int32                `protobuf:"varint,6,rep,packed,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       []int32                `protobuf:"varint,7,rep,packed,name=valid_to,json=validTo" json:"valid_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *PayrollUnit) Reset() {
-	*x = PayrollUnit{}
+func (x *PayrollUnits) Reset() {
+	*x = PayrollUnits{}
 	mi := &file_plugin_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *PayrollUnit) String() string {
+func (x *PayrollUnits) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*PayrollUnit) ProtoMessage() {}
+func (*PayrollUnits) ProtoMessage() {}
 
-func (x *PayrollUnit) ProtoReflect() protoreflect.Message {
+func (x *PayrollUnits) ProtoReflect() protoreflect.Message {
 	mi := &file_plugin_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1445,78 +1446,86 @@ func (x *PayrollUnit) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use PayrollUnit.ProtoReflect.Descriptor instead.
-func (*PayrollUnit) Descriptor() ([]byte, []int) {
+// Deprecated: Use PayrollUnits.ProtoReflect.Descriptor instead.
+func (*PayrollUnits) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{24}
 }
 
-func (x *PayrollUnit) GetKey() string {
+func (x *PayrollUnits) GetKey() *Strings {
 	if x != nil {
 		return x.Key
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollUnit) GetParent() string {
+func (x *PayrollUnits) GetParent() *Strings {
 	if x != nil {
 		return x.Parent
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollUnit) GetName() string {
+func (x *PayrollUnits) GetName() *Strings {
 	if x != nil {
 		return x.Name
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollUnit) GetLevel() string {
+func (x *PayrollUnits) GetLevel() *Strings {
 	if x != nil {
 		return x.Level
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollUnit) GetType() string {
+func (x *PayrollUnits) GetType() *Strings {
 	if x != nil {
 		return x.Type
-	}
-	return ""
-}
-
-func (x *PayrollUnit) GetValid() *Interval {
-	if x != nil {
-		return x.Valid
 	}
 	return nil
 }
 
-type PayrollPerson struct {
+func (x *PayrollUnits) GetValidFrom() []int32 {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return nil
+}
+
+func (x *PayrollUnits) GetValidTo() []int32 {
+	if x != nil {
+		return x.ValidTo
+	}
+	return nil
+}
+
+type PayrollPersons struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
-	NationalId    string                 `protobuf:"bytes,2,opt,name=national_id,json=nationalId" json:"national_id,omitempty"`
-	GivenNames    string                 `protobuf:"bytes,3,opt,name=given_names,json=givenNames" json:"given_names,omitempty"`
-	Surname       string                 `protobuf:"bytes,4,opt,name=surname" json:"surname,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,5,opt,name=valid" json:"valid,omitempty"`
+	Key           *Strings               `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	NationalId    *Strings               `protobuf:"bytes,2,opt,name=national_id,json=nationalId" json:"national_id,omitempty"`
+	GivenNames    *Strings               `protobuf:"bytes,3,opt,name=given_names,json=givenNames" json:"given_names,omitempty"`
+	Surname       *Strings               `protobuf:"bytes,4,opt,name=surname" json:"surname,omitempty"`
+	ValidFrom     []int32                `protobuf:"varint,5,rep,packed,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       []int32                `protobuf:"varint,6,rep,packed,name=valid_to,json=validTo" json:"valid_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *PayrollPerson) Reset() {
-	*x = PayrollPerson{}
+func (x *PayrollPersons) Reset() {
+	*x = PayrollPersons{}
 	mi := &file_plugin_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *PayrollPerson) String() string {
+func (x *PayrollPersons) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*PayrollPerson) ProtoMessage() {}
+func (*PayrollPersons) ProtoMessage() {}
 
-func (x *PayrollPerson) ProtoReflect() protoreflect.Message {
+func (x *PayrollPersons) ProtoReflect() protoreflect.Message {
 	mi := &file_plugin_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1528,73 +1537,81 @@ func (x *PayrollPerson) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use PayrollPerson.ProtoReflect.Descriptor instead.
-func (*PayrollPerson) Descriptor() ([]byte, []int) {
+// Deprecated: Use PayrollPersons.ProtoReflect.Descriptor instead.
+func (*PayrollPersons) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{25}
 }
 
-func (x *PayrollPerson) GetKey() string {
+func (x *PayrollPersons) GetKey() *Strings {
 	if x != nil {
 		return x.Key
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollPerson) GetNationalId() string {
+func (x *PayrollPersons) GetNationalId() *Strings {
 	if x != nil {
 		return x.NationalId
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollPerson) GetGivenNames() string {
+func (x *PayrollPersons) GetGivenNames() *Strings {
 	if x != nil {
 		return x.GivenNames
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollPerson) GetSurname() string {
+func (x *PayrollPersons) GetSurname() *Strings {
 	if x != nil {
 		return x.Surname
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollPerson) GetValid() *Interval {
+func (x *PayrollPersons) GetValidFrom() []int32 {
 	if x != nil {
-		return x.Valid
+		return x.ValidFrom
 	}
 	return nil
 }
 
-type PayrollEngagement struct {
+func (x *PayrollPersons) GetValidTo() []int32 {
+	if x != nil {
+		return x.ValidTo
+	}
+	return nil
+}
+
+type PayrollEngagements struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
-	Person        string                 `protobuf:"bytes,2,opt,name=person" json:"person,omitempty"`
-	Unit          string                 `protobuf:"bytes,3,opt,name=unit" json:"unit,omitempty"`
-	JobFunction   string                 `protobuf:"bytes,4,opt,name=job_function,json=jobFunction" json:"job_function,omitempty"`
-	Type          string                 `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
-	Fraction      float64                `protobuf:"fixed64,6,opt,name=fraction" json:"fraction,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,7,opt,name=valid" json:"valid,omitempty"`
+	Key           *Strings               `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Person        *Strings               `protobuf:"bytes,2,opt,name=person" json:"person,omitempty"`
+	Unit          *Strings               `protobuf:"bytes,3,opt,name=unit" json:"unit,omitempty"`
+	JobFunction   *Strings               `protobuf:"bytes,4,opt,name=job_function,json=jobFunction" json:"job_function,omitempty"`
+	Type          *Strings               `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
+	Fraction      []float64              `protobuf:"fixed64,6,rep,packed,name=fraction" json:"fraction,omitempty"`
+	ValidFrom     []int32                `protobuf:"varint,7,rep,packed,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       []int32                `protobuf:"varint,8,rep,packed,name=valid_to,json=validTo" json:"valid_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *PayrollEngagement) Reset() {
-	*x = PayrollEngagement{}
+func (x *PayrollEngagements) Reset() {
+	*x = PayrollEngagements{}
 	mi := &file_plugin_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *PayrollEngagement) String() string {
+func (x *PayrollEngagements) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*PayrollEngagement) ProtoMessage() {}
+func (*PayrollEngagements) ProtoMessage() {}
 
-func (x *PayrollEngagement) ProtoReflect() protoreflect.Message {
+func (x *PayrollEngagements) ProtoReflect() protoreflect.Message {
 	mi := &file_plugin_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1606,84 +1623,92 @@ func (x *PayrollEngagement) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use PayrollEngagement.ProtoReflect.Descriptor instead.
-func (*PayrollEngagement) Descriptor() ([]byte, []int) {
+// Deprecated: Use PayrollEngagements.ProtoReflect.Descriptor instead.
+func (*PayrollEngagements) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{26}
 }
 
-func (x *PayrollEngagement) GetKey() string {
+func (x *PayrollEngagements) GetKey() *Strings {
 	if x != nil {
 		return x.Key
-	}
-	return ""
-}
-
-func (x *PayrollEngagement) GetPerson() string {
-	if x != nil {
-		return x.Person
-	}
-	return ""
-}
-
-func (x *PayrollEngagement) GetUnit() string {
-	if x != nil {
-		return x.Unit
-	}
-	return ""
-}
-
-func (x *PayrollEngagement) GetJobFunction() string {
-	if x != nil {
-		return x.JobFunction
-	}
-	return ""
-}
-
-func (x *PayrollEngagement) GetType() string {
-	if x != nil {
-		return x.Type
-	}
-	return ""
-}
-
-func (x *PayrollEngagement) GetFraction() float64 {
-	if x != nil {
-		return x.Fraction
-	}
-	return 0
-}
-
-func (x *PayrollEngagement) GetValid() *Interval {
-	if x != nil {
-		return x.Valid
 	}
 	return nil
 }
 
-type PayrollLeave struct {
+func (x *PayrollEngagements) GetPerson() *Strings {
+	if x != nil {
+		return x.Person
+	}
+	return nil
+}
+
+func (x *PayrollEngagements) GetUnit() *Strings {
+	if x != nil {
+		return x.Unit
+	}
+	return nil
+}
+
+func (x *PayrollEngagements) GetJobFunction() *Strings {
+	if x != nil {
+		return x.JobFunction
+	}
+	return nil
+}
+
+func (x *PayrollEngagements) GetType() *Strings {
+	if x != nil {
+		return x.Type
+	}
+	return nil
+}
+
+func (x *PayrollEngagements) GetFraction() []float64 {
+	if x != nil {
+		return x.Fraction
+	}
+	return nil
+}
+
+func (x *PayrollEngagements) GetValidFrom() []int32 {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return nil
+}
+
+func (x *PayrollEngagements) GetValidTo() []int32 {
+	if x != nil {
+		return x.ValidTo
+	}
+	return nil
+}
+
+type PayrollLeaves struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
-	Engagement    string                 `protobuf:"bytes,2,opt,name=engagement" json:"engagement,omitempty"`
-	Type          string                 `protobuf:"bytes,3,opt,name=type" json:"type,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,4,opt,name=valid" json:"valid,omitempty"`
+	Key           *Strings               `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Engagement    *Strings               `protobuf:"bytes,2,opt,name=engagement" json:"engagement,omitempty"`
+	Type          *Strings               `protobuf:"bytes,3,opt,name=type" json:"type,omitempty"`
+	ValidFrom     []int32                `protobuf:"varint,4,rep,packed,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       []int32                `protobuf:"varint,5,rep,packed,name=valid_to,json=validTo" json:"valid_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *PayrollLeave) Reset() {
-	*x = PayrollLeave{}
+func (x *PayrollLeaves) Reset() {
+	*x = PayrollLeaves{}
 	mi := &file_plugin_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *PayrollLeave) String() string {
+func (x *PayrollLeaves) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*PayrollLeave) ProtoMessage() {}
+func (*PayrollLeaves) ProtoMessage() {}
 
-func (x *PayrollLeave) ProtoReflect() protoreflect.Message {
+func (x *PayrollLeaves) ProtoReflect() protoreflect.Message {
 	mi := &file_plugin_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1695,35 +1720,42 @@ func (x *PayrollLeave) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use PayrollLeave.ProtoReflect.Descriptor instead.
-func (*PayrollLeave) Descriptor() ([]byte, []int) {
+// Deprecated: Use PayrollLeaves.ProtoReflect.Descriptor instead.
+func (*PayrollLeaves) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{27}
 }
 
-func (x *PayrollLeave) GetKey() string {
+func (x *PayrollLeaves) GetKey() *Strings {
 	if x != nil {
 		return x.Key
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollLeave) GetEngagement() string {
+func (x *PayrollLeaves) GetEngagement() *Strings {
 	if x != nil {
 		return x.Engagement
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollLeave) GetType() string {
+func (x *PayrollLeaves) GetType() *Strings {
 	if x != nil {
 		return x.Type
 	}
-	return ""
+	return nil
 }
 
-func (x *PayrollLeave) GetValid() *Interval {
+func (x *PayrollLeaves) GetValidFrom() []int32 {
 	if x != nil {
-		return x.Valid
+		return x.ValidFrom
+	}
+	return nil
+}
+
+func (x *PayrollLeaves) GetValidTo() []int32 {
+	if x != nil {
+		return x.ValidTo
 	}
 	return nil
 }
@@ -1782,15 +1814,19 @@ func (x *PayrollRef) GetKey() string {
 
 type PayrollChunk struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
-	Units       []*PayrollUnit         `protobuf:"bytes,1,rep,name=units" json:"units,omitempty"`
-	Persons     []*PayrollPerson       `protobuf:"bytes,2,rep,name=persons" json:"persons,omitempty"`
-	Engagements []*PayrollEngagement   `protobuf:"bytes,3,rep,name=engagements" json:"engagements,omitempty"`
-	Leaves      []*PayrollLeave        `protobuf:"bytes,4,rep,name=leaves" json:"leaves,omitempty"`
+	Units       *PayrollUnits          `protobuf:"bytes,1,opt,name=units" json:"units,omitempty"`
+	Persons     *PayrollPersons        `protobuf:"bytes,2,opt,name=persons" json:"persons,omitempty"`
+	Engagements *PayrollEngagements    `protobuf:"bytes,3,opt,name=engagements" json:"engagements,omitempty"`
+	Leaves      *PayrollLeaves         `protobuf:"bytes,4,opt,name=leaves" json:"leaves,omitempty"`
 	Deleted     []*PayrollRef          `protobuf:"bytes,5,rep,name=deleted" json:"deleted,omitempty"`
 	// token, more and last are set on the last chunk only.
-	Token         string `protobuf:"bytes,6,opt,name=token" json:"token,omitempty"`
-	More          bool   `protobuf:"varint,7,opt,name=more" json:"more,omitempty"`
-	Last          bool   `protobuf:"varint,8,opt,name=last" json:"last,omitempty"`
+	Token string `protobuf:"bytes,6,opt,name=token" json:"token,omitempty"`
+	More  bool   `protobuf:"varint,7,opt,name=more" json:"more,omitempty"`
+	Last  bool   `protobuf:"varint,8,opt,name=last" json:"last,omitempty"`
+	// counts, on the first chunk only, are how many records of each kind
+	// (units, persons, engagements, leaves, deleted) the whole stream
+	// holds, so that the receiver allocates once. A hint, not a promise.
+	Counts        []uint32 `protobuf:"varint,9,rep,packed,name=counts" json:"counts,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1825,28 +1861,28 @@ func (*PayrollChunk) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{29}
 }
 
-func (x *PayrollChunk) GetUnits() []*PayrollUnit {
+func (x *PayrollChunk) GetUnits() *PayrollUnits {
 	if x != nil {
 		return x.Units
 	}
 	return nil
 }
 
-func (x *PayrollChunk) GetPersons() []*PayrollPerson {
+func (x *PayrollChunk) GetPersons() *PayrollPersons {
 	if x != nil {
 		return x.Persons
 	}
 	return nil
 }
 
-func (x *PayrollChunk) GetEngagements() []*PayrollEngagement {
+func (x *PayrollChunk) GetEngagements() *PayrollEngagements {
 	if x != nil {
 		return x.Engagements
 	}
 	return nil
 }
 
-func (x *PayrollChunk) GetLeaves() []*PayrollLeave {
+func (x *PayrollChunk) GetLeaves() *PayrollLeaves {
 	if x != nil {
 		return x.Leaves
 	}
@@ -1879,6 +1915,13 @@ func (x *PayrollChunk) GetLast() bool {
 		return x.Last
 	}
 	return false
+}
+
+func (x *PayrollChunk) GetCounts() []uint32 {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
 }
 
 type IdentityAddress struct {
@@ -1942,7 +1985,8 @@ type Identity struct {
 	Unit          string                 `protobuf:"bytes,5,opt,name=unit" json:"unit,omitempty"`
 	JobTitle      string                 `protobuf:"bytes,6,opt,name=job_title,json=jobTitle" json:"job_title,omitempty"`
 	Category      string                 `protobuf:"bytes,7,opt,name=category" json:"category,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,8,opt,name=valid" json:"valid,omitempty"`
+	ValidFrom     int32                  `protobuf:"varint,8,opt,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       int32                  `protobuf:"varint,12,opt,name=valid_to,json=validTo" json:"valid_to,omitempty"`
 	ObjectGuid    string                 `protobuf:"bytes,9,opt,name=object_guid,json=objectGuid" json:"object_guid,omitempty"`
 	Login         string                 `protobuf:"bytes,10,opt,name=login" json:"login,omitempty"`
 	Addresses     []*IdentityAddress     `protobuf:"bytes,11,rep,name=addresses" json:"addresses,omitempty"`
@@ -2029,11 +2073,18 @@ func (x *Identity) GetCategory() string {
 	return ""
 }
 
-func (x *Identity) GetValid() *Interval {
+func (x *Identity) GetValidFrom() int32 {
 	if x != nil {
-		return x.Valid
+		return x.ValidFrom
 	}
-	return nil
+	return 0
+}
+
+func (x *Identity) GetValidTo() int32 {
+	if x != nil {
+		return x.ValidTo
+	}
+	return 0
 }
 
 func (x *Identity) GetObjectGuid() string {
@@ -2063,7 +2114,8 @@ type ServiceAccount struct {
 	Unit          string                 `protobuf:"bytes,2,opt,name=unit" json:"unit,omitempty"`
 	Login         string                 `protobuf:"bytes,3,opt,name=login" json:"login,omitempty"`
 	ObjectGuid    string                 `protobuf:"bytes,4,opt,name=object_guid,json=objectGuid" json:"object_guid,omitempty"`
-	Valid         *Interval              `protobuf:"bytes,5,opt,name=valid" json:"valid,omitempty"`
+	ValidFrom     int32                  `protobuf:"varint,5,opt,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       int32                  `protobuf:"varint,6,opt,name=valid_to,json=validTo" json:"valid_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2126,11 +2178,18 @@ func (x *ServiceAccount) GetObjectGuid() string {
 	return ""
 }
 
-func (x *ServiceAccount) GetValid() *Interval {
+func (x *ServiceAccount) GetValidFrom() int32 {
 	if x != nil {
-		return x.Valid
+		return x.ValidFrom
 	}
-	return nil
+	return 0
+}
+
+func (x *ServiceAccount) GetValidTo() int32 {
+	if x != nil {
+		return x.ValidTo
+	}
+	return 0
 }
 
 type IdentityChunk struct {
@@ -2292,56 +2351,65 @@ const file_plugin_proto_rawDesc = "" +
 	"\x05token\x18\x02 \x01(\tR\x05token\x12\x12\n" +
 	"\x04more\x18\x03 \x01(\bR\x04more\"\x1d\n" +
 	"\x05Token\x12\x14\n" +
-	"\x05token\x18\x01 \x01(\tR\x05token\".\n" +
-	"\bInterval\x12\x12\n" +
-	"\x04from\x18\x01 \x01(\x05R\x04from\x12\x0e\n" +
-	"\x02to\x18\x02 \x01(\x05R\x02to\"\xa8\x01\n" +
-	"\vPayrollUnit\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x12\x16\n" +
-	"\x06parent\x18\x02 \x01(\tR\x06parent\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04name\x12\x14\n" +
-	"\x05level\x18\x04 \x01(\tR\x05level\x12\x12\n" +
-	"\x04type\x18\x05 \x01(\tR\x04type\x121\n" +
-	"\x05valid\x18\x06 \x01(\v2\x1b.orgsync.plugin.v1.IntervalR\x05valid\"\xb0\x01\n" +
-	"\rPayrollPerson\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x12\x1f\n" +
-	"\vnational_id\x18\x02 \x01(\tR\n" +
-	"nationalId\x12\x1f\n" +
-	"\vgiven_names\x18\x03 \x01(\tR\n" +
-	"givenNames\x12\x18\n" +
-	"\asurname\x18\x04 \x01(\tR\asurname\x121\n" +
-	"\x05valid\x18\x05 \x01(\v2\x1b.orgsync.plugin.v1.IntervalR\x05valid\"\xd7\x01\n" +
-	"\x11PayrollEngagement\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x12\x16\n" +
-	"\x06person\x18\x02 \x01(\tR\x06person\x12\x12\n" +
-	"\x04unit\x18\x03 \x01(\tR\x04unit\x12!\n" +
-	"\fjob_function\x18\x04 \x01(\tR\vjobFunction\x12\x12\n" +
-	"\x04type\x18\x05 \x01(\tR\x04type\x12\x1a\n" +
-	"\bfraction\x18\x06 \x01(\x01R\bfraction\x121\n" +
-	"\x05valid\x18\a \x01(\v2\x1b.orgsync.plugin.v1.IntervalR\x05valid\"\x87\x01\n" +
-	"\fPayrollLeave\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x12\x1e\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"/\n" +
+	"\aStrings\x12\x12\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data\x12\x10\n" +
+	"\x03len\x18\x02 \x03(\rR\x03len\"\xbc\x02\n" +
+	"\fPayrollUnits\x12,\n" +
+	"\x03key\x18\x01 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x03key\x122\n" +
+	"\x06parent\x18\x02 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x06parent\x12.\n" +
+	"\x04name\x18\x03 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04name\x120\n" +
+	"\x05level\x18\x04 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x05level\x12.\n" +
+	"\x04type\x18\x05 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04type\x12\x1d\n" +
 	"\n" +
-	"engagement\x18\x02 \x01(\tR\n" +
-	"engagement\x12\x12\n" +
-	"\x04type\x18\x03 \x01(\tR\x04type\x121\n" +
-	"\x05valid\x18\x04 \x01(\v2\x1b.orgsync.plugin.v1.IntervalR\x05valid\"2\n" +
+	"valid_from\x18\x06 \x03(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\a \x03(\x05R\avalidTo\"\xa8\x02\n" +
+	"\x0ePayrollPersons\x12,\n" +
+	"\x03key\x18\x01 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x03key\x12;\n" +
+	"\vnational_id\x18\x02 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\n" +
+	"nationalId\x12;\n" +
+	"\vgiven_names\x18\x03 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\n" +
+	"givenNames\x124\n" +
+	"\asurname\x18\x04 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\asurname\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\x05 \x03(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\x06 \x03(\x05R\avalidTo\"\xeb\x02\n" +
+	"\x12PayrollEngagements\x12,\n" +
+	"\x03key\x18\x01 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x03key\x122\n" +
+	"\x06person\x18\x02 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x06person\x12.\n" +
+	"\x04unit\x18\x03 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04unit\x12=\n" +
+	"\fjob_function\x18\x04 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\vjobFunction\x12.\n" +
+	"\x04type\x18\x05 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04type\x12\x1a\n" +
+	"\bfraction\x18\x06 \x03(\x01R\bfraction\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\a \x03(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\b \x03(\x05R\avalidTo\"\xe3\x01\n" +
+	"\rPayrollLeaves\x12,\n" +
+	"\x03key\x18\x01 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x03key\x12:\n" +
+	"\n" +
+	"engagement\x18\x02 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\n" +
+	"engagement\x12.\n" +
+	"\x04type\x18\x03 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04type\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\x04 \x03(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\x05 \x03(\x05R\avalidTo\"2\n" +
 	"\n" +
 	"PayrollRef\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x10\n" +
-	"\x03key\x18\x02 \x01(\tR\x03key\"\xf8\x02\n" +
-	"\fPayrollChunk\x124\n" +
-	"\x05units\x18\x01 \x03(\v2\x1e.orgsync.plugin.v1.PayrollUnitR\x05units\x12:\n" +
-	"\apersons\x18\x02 \x03(\v2 .orgsync.plugin.v1.PayrollPersonR\apersons\x12F\n" +
-	"\vengagements\x18\x03 \x03(\v2$.orgsync.plugin.v1.PayrollEngagementR\vengagements\x127\n" +
-	"\x06leaves\x18\x04 \x03(\v2\x1f.orgsync.plugin.v1.PayrollLeaveR\x06leaves\x127\n" +
+	"\x03key\x18\x02 \x01(\tR\x03key\"\x94\x03\n" +
+	"\fPayrollChunk\x125\n" +
+	"\x05units\x18\x01 \x01(\v2\x1f.orgsync.plugin.v1.PayrollUnitsR\x05units\x12;\n" +
+	"\apersons\x18\x02 \x01(\v2!.orgsync.plugin.v1.PayrollPersonsR\apersons\x12G\n" +
+	"\vengagements\x18\x03 \x01(\v2%.orgsync.plugin.v1.PayrollEngagementsR\vengagements\x128\n" +
+	"\x06leaves\x18\x04 \x01(\v2 .orgsync.plugin.v1.PayrollLeavesR\x06leaves\x127\n" +
 	"\adeleted\x18\x05 \x03(\v2\x1d.orgsync.plugin.v1.PayrollRefR\adeleted\x12\x14\n" +
 	"\x05token\x18\x06 \x01(\tR\x05token\x12\x12\n" +
 	"\x04more\x18\a \x01(\bR\x04more\x12\x12\n" +
-	"\x04last\x18\b \x01(\bR\x04last\";\n" +
+	"\x04last\x18\b \x01(\bR\x04last\x12\x16\n" +
+	"\x06counts\x18\t \x03(\rR\x06counts\";\n" +
 	"\x0fIdentityAddress\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value\"\xf1\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\xf8\x02\n" +
 	"\bIdentity\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x1f\n" +
 	"\vnational_id\x18\x02 \x01(\tR\n" +
@@ -2351,20 +2419,24 @@ const file_plugin_proto_rawDesc = "" +
 	"\asurname\x18\x04 \x01(\tR\asurname\x12\x12\n" +
 	"\x04unit\x18\x05 \x01(\tR\x04unit\x12\x1b\n" +
 	"\tjob_title\x18\x06 \x01(\tR\bjobTitle\x12\x1a\n" +
-	"\bcategory\x18\a \x01(\tR\bcategory\x121\n" +
-	"\x05valid\x18\b \x01(\v2\x1b.orgsync.plugin.v1.IntervalR\x05valid\x12\x1f\n" +
+	"\bcategory\x18\a \x01(\tR\bcategory\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\b \x01(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\f \x01(\x05R\avalidTo\x12\x1f\n" +
 	"\vobject_guid\x18\t \x01(\tR\n" +
 	"objectGuid\x12\x14\n" +
 	"\x05login\x18\n" +
 	" \x01(\tR\x05login\x12@\n" +
-	"\taddresses\x18\v \x03(\v2\".orgsync.plugin.v1.IdentityAddressR\taddresses\"\xa0\x01\n" +
+	"\taddresses\x18\v \x03(\v2\".orgsync.plugin.v1.IdentityAddressR\taddresses\"\xa7\x01\n" +
 	"\x0eServiceAccount\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x12\n" +
 	"\x04unit\x18\x02 \x01(\tR\x04unit\x12\x14\n" +
 	"\x05login\x18\x03 \x01(\tR\x05login\x12\x1f\n" +
 	"\vobject_guid\x18\x04 \x01(\tR\n" +
-	"objectGuid\x121\n" +
-	"\x05valid\x18\x05 \x01(\v2\x1b.orgsync.plugin.v1.IntervalR\x05valid\"\xae\x01\n" +
+	"objectGuid\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\x05 \x01(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\x06 \x01(\x05R\avalidTo\"\xae\x01\n" +
 	"\rIdentityChunk\x12;\n" +
 	"\n" +
 	"identities\x18\x01 \x03(\v2\x1b.orgsync.plugin.v1.IdentityR\n" +
@@ -2436,11 +2508,11 @@ var file_plugin_proto_goTypes = []any{
 	(*Change)(nil),             // 20: orgsync.plugin.v1.Change
 	(*ChangePage)(nil),         // 21: orgsync.plugin.v1.ChangePage
 	(*Token)(nil),              // 22: orgsync.plugin.v1.Token
-	(*Interval)(nil),           // 23: orgsync.plugin.v1.Interval
-	(*PayrollUnit)(nil),        // 24: orgsync.plugin.v1.PayrollUnit
-	(*PayrollPerson)(nil),      // 25: orgsync.plugin.v1.PayrollPerson
-	(*PayrollEngagement)(nil),  // 26: orgsync.plugin.v1.PayrollEngagement
-	(*PayrollLeave)(nil),       // 27: orgsync.plugin.v1.PayrollLeave
+	(*Strings)(nil),            // 23: orgsync.plugin.v1.Strings
+	(*PayrollUnits)(nil),       // 24: orgsync.plugin.v1.PayrollUnits
+	(*PayrollPersons)(nil),     // 25: orgsync.plugin.v1.PayrollPersons
+	(*PayrollEngagements)(nil), // 26: orgsync.plugin.v1.PayrollEngagements
+	(*PayrollLeaves)(nil),      // 27: orgsync.plugin.v1.PayrollLeaves
 	(*PayrollRef)(nil),         // 28: orgsync.plugin.v1.PayrollRef
 	(*PayrollChunk)(nil),       // 29: orgsync.plugin.v1.PayrollChunk
 	(*IdentityAddress)(nil),    // 30: orgsync.plugin.v1.IdentityAddress
@@ -2456,69 +2528,80 @@ var file_plugin_proto_depIdxs = []int32{
 	3,  // 4: orgsync.plugin.v1.CreateRequest.attributes:type_name -> orgsync.plugin.v1.Attribute
 	11, // 5: orgsync.plugin.v1.ModifyRequest.mods:type_name -> orgsync.plugin.v1.Modification
 	20, // 6: orgsync.plugin.v1.ChangePage.changes:type_name -> orgsync.plugin.v1.Change
-	23, // 7: orgsync.plugin.v1.PayrollUnit.valid:type_name -> orgsync.plugin.v1.Interval
-	23, // 8: orgsync.plugin.v1.PayrollPerson.valid:type_name -> orgsync.plugin.v1.Interval
-	23, // 9: orgsync.plugin.v1.PayrollEngagement.valid:type_name -> orgsync.plugin.v1.Interval
-	23, // 10: orgsync.plugin.v1.PayrollLeave.valid:type_name -> orgsync.plugin.v1.Interval
-	24, // 11: orgsync.plugin.v1.PayrollChunk.units:type_name -> orgsync.plugin.v1.PayrollUnit
-	25, // 12: orgsync.plugin.v1.PayrollChunk.persons:type_name -> orgsync.plugin.v1.PayrollPerson
-	26, // 13: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagement
-	27, // 14: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeave
-	28, // 15: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
-	23, // 16: orgsync.plugin.v1.Identity.valid:type_name -> orgsync.plugin.v1.Interval
-	30, // 17: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
-	23, // 18: orgsync.plugin.v1.ServiceAccount.valid:type_name -> orgsync.plugin.v1.Interval
-	31, // 19: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
-	32, // 20: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
-	0,  // 21: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 22: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
-	7,  // 23: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
-	8,  // 24: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
-	8,  // 25: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
-	9,  // 26: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
-	12, // 27: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
-	13, // 28: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
-	15, // 29: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
-	16, // 30: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
-	17, // 31: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
-	18, // 32: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
-	18, // 33: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
-	19, // 34: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
-	0,  // 35: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
-	0,  // 36: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 37: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 38: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
-	22, // 39: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
-	0,  // 40: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 41: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 42: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
-	2,  // 43: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 44: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
-	5,  // 45: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
-	4,  // 46: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
-	4,  // 47: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
-	10, // 48: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
-	0,  // 49: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
-	14, // 50: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
-	0,  // 51: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
-	0,  // 52: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
-	0,  // 53: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
-	0,  // 54: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
-	0,  // 55: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
-	21, // 56: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
-	22, // 57: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
-	2,  // 58: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 59: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
-	29, // 60: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
-	29, // 61: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
-	2,  // 62: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 63: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
-	33, // 64: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
-	43, // [43:65] is the sub-list for method output_type
-	21, // [21:43] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	23, // 7: orgsync.plugin.v1.PayrollUnits.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 8: orgsync.plugin.v1.PayrollUnits.parent:type_name -> orgsync.plugin.v1.Strings
+	23, // 9: orgsync.plugin.v1.PayrollUnits.name:type_name -> orgsync.plugin.v1.Strings
+	23, // 10: orgsync.plugin.v1.PayrollUnits.level:type_name -> orgsync.plugin.v1.Strings
+	23, // 11: orgsync.plugin.v1.PayrollUnits.type:type_name -> orgsync.plugin.v1.Strings
+	23, // 12: orgsync.plugin.v1.PayrollPersons.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 13: orgsync.plugin.v1.PayrollPersons.national_id:type_name -> orgsync.plugin.v1.Strings
+	23, // 14: orgsync.plugin.v1.PayrollPersons.given_names:type_name -> orgsync.plugin.v1.Strings
+	23, // 15: orgsync.plugin.v1.PayrollPersons.surname:type_name -> orgsync.plugin.v1.Strings
+	23, // 16: orgsync.plugin.v1.PayrollEngagements.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 17: orgsync.plugin.v1.PayrollEngagements.person:type_name -> orgsync.plugin.v1.Strings
+	23, // 18: orgsync.plugin.v1.PayrollEngagements.unit:type_name -> orgsync.plugin.v1.Strings
+	23, // 19: orgsync.plugin.v1.PayrollEngagements.job_function:type_name -> orgsync.plugin.v1.Strings
+	23, // 20: orgsync.plugin.v1.PayrollEngagements.type:type_name -> orgsync.plugin.v1.Strings
+	23, // 21: orgsync.plugin.v1.PayrollLeaves.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 22: orgsync.plugin.v1.PayrollLeaves.engagement:type_name -> orgsync.plugin.v1.Strings
+	23, // 23: orgsync.plugin.v1.PayrollLeaves.type:type_name -> orgsync.plugin.v1.Strings
+	24, // 24: orgsync.plugin.v1.PayrollChunk.units:type_name -> orgsync.plugin.v1.PayrollUnits
+	25, // 25: orgsync.plugin.v1.PayrollChunk.persons:type_name -> orgsync.plugin.v1.PayrollPersons
+	26, // 26: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagements
+	27, // 27: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeaves
+	28, // 28: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
+	30, // 29: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
+	31, // 30: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
+	32, // 31: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
+	0,  // 32: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 33: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
+	7,  // 34: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
+	8,  // 35: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
+	8,  // 36: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
+	9,  // 37: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
+	12, // 38: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
+	13, // 39: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
+	15, // 40: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
+	16, // 41: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
+	17, // 42: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
+	18, // 43: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
+	18, // 44: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
+	19, // 45: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
+	0,  // 46: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
+	0,  // 47: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 48: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 49: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
+	22, // 50: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
+	0,  // 51: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 52: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 53: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
+	2,  // 54: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 55: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
+	5,  // 56: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
+	4,  // 57: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
+	4,  // 58: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
+	10, // 59: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
+	0,  // 60: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
+	14, // 61: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
+	0,  // 62: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
+	0,  // 63: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
+	0,  // 64: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
+	0,  // 65: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
+	0,  // 66: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
+	21, // 67: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
+	22, // 68: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
+	2,  // 69: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 70: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
+	29, // 71: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
+	29, // 72: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
+	2,  // 73: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 74: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
+	33, // 75: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
+	54, // [54:76] is the sub-list for method output_type
+	32, // [32:54] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }

@@ -79,6 +79,10 @@ func servePlugin(mode string) {
 		cfg := serveConfig(servedPlugins(twin()), nil)
 		cfg.VersionedPlugins = map[int]goplugin.PluginSet{ProtocolVersion + 98: cfg.VersionedPlugins[ProtocolVersion]}
 		goplugin.Serve(cfg)
+	case "wrong-cookie":
+		cfg := serveConfig(servedPlugins(twin()), nil)
+		cfg.MagicCookieValue = "another application's cookie"
+		goplugin.Serve(cfg)
 	case "malformed":
 		set := goplugin.PluginSet{directoryName: &grpcPlugin{register: func(s *grpc.Server) { pb.RegisterDirectoryServer(s, malformedServer{}) }}}
 		goplugin.Serve(serveConfig(set, nil))

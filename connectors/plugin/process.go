@@ -195,6 +195,8 @@ func (p *proc) startError(err error, tail *tailBuffer) error {
 	switch {
 	case errors.As(err, &e), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
 		return &connectors.Error{Kind: connectors.Configuration, Op: op, Object: p.path, Err: err}
+	case strings.Contains(msg, "plugin exited before we could connect"), strings.Contains(msg, "Failed to read any lines from plugin's stdout"):
+		return connectors.Errorf(connectors.Configuration, op, "%s exited before its handshake%s", p.path, hint)
 	case strings.Contains(msg, "Unrecognized remote plugin message"):
 		return connectors.Errorf(connectors.Configuration, op,
 			"%s is not an orgsync plugin, or wrote to stdout before its handshake (a plugin must never write to stdout): %s%s", p.path, clip(msg, 300), hint)
@@ -205,8 +207,6 @@ func (p *proc) startError(err error, tail *tailBuffer) error {
 		return connectors.Errorf(connectors.Configuration, op, "%s does not serve %s connector", p.path, article(p.name))
 	case strings.Contains(msg, "timeout while waiting for plugin to start"):
 		return connectors.Errorf(connectors.Configuration, op, "%s did not complete its handshake within %s%s", p.path, p.opts.StartTimeout, hint)
-	case strings.Contains(msg, "plugin exited before we could connect"):
-		return connectors.Errorf(connectors.Configuration, op, "%s exited before its handshake%s", p.path, hint)
 	}
 	return &connectors.Error{Kind: connectors.Configuration, Op: op, Object: p.path, Err: fmt.Errorf("%v%s", err, hint)}
 }

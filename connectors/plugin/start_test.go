@@ -30,6 +30,8 @@ func TestStartFailures(t *testing.T) {
 	}{
 		{name: "wrong protocol version", mode: "wrong-version", kind: connectors.Configuration,
 			say: "another version of the plugin protocol", started: true},
+		{name: "another handshake cookie", mode: "wrong-cookie", kind: connectors.Configuration,
+			say: "exited before its handshake; it wrote to stderr: This binary is a plugin", started: true},
 		{name: "writes to stdout", mode: "stdout", kind: connectors.Configuration,
 			say: "must never write to stdout", started: true},
 		{name: "exits before the handshake", mode: "exit", kind: connectors.Configuration,

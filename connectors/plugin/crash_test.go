@@ -99,4 +99,3 @@ func TestPayrollPluginCrashKeepsTokens(t *testing.T) {
 	assert.Empty(t, page.Persons)
 	assert.False(t, page.More)
 }
-

@@ -35,12 +35,21 @@
 //	go run ./examples/orgsync rules apply --config rules.yaml --from 2027-01-01
 //	go run ./examples/orgsync rules plan --model testdata/rules/model.json --config testdata/rules/model-rules.yaml
 //
+// The payroll-export command writes the synthetic municipality as a
+// payroll delivery, the files the file payroll connector
+// (connectors/payrollfile) and the example payroll plugin read; persons
+// without a national id are left out, with their engagements and leaves:
+//
+//	go run ./examples/orgsync payroll-export --dir payroll --persons 150 --today 2026-12-01
+//
 // Run it without arguments for the list of commands, and with a command
 // and -h for that command's flags.
 //
 // What it must not do: hold library code (anything a user of orgsync would
 // need too belongs in the library), write to a directory other than by the
-// chapel command's apply and by apply and reconcile, take a password from a
+// chapel command's apply and by apply and reconcile, write files other
+// than the plan command's --out and payroll-export's delivery (which never
+// replaces one that is there), take a password from a
 // flag's value or a configuration file, or print a national id in full (a
 // sync plan shows the mapped attributes it writes, with national ids
 // masked; the other commands print no more of a person than the name the

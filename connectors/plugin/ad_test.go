@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -49,18 +48,18 @@ func BenchmarkSambaSearch10k(b *testing.B) {
 	require.NoError(b, err)
 	defer local.Close()
 	// Samba takes minutes to create 10,000 accounts, so they are created
-	// once per process, for every -count, in an OU of the process's own
-	// below the harness's tests OU.
+	// once, in an OU that lives as long as this binary's DC, for every
+	// -count.
+	base := s.SharedOU(b, "search10k")
 	sambaFill.Do(func() {
-		sambaBase = fmt.Sprintf("OU=search10k-%d-%d,%s", os.Getpid(), time.Now().UnixNano(), adtest.TestsOU)
-		_, sambaErr = local.Create(context.Background(), connectors.CreateRequest{DN: sambaBase,
-			Attributes: []connectors.Attribute{{Name: "objectClass", Values: []string{"organizationalUnit"}}}})
-		if sambaErr == nil {
-			fillParallel(b, local, sambaBase, searchEntries)
+		n := 0
+		sambaErr = local.Search(context.Background(), connectors.SearchRequest{BaseDN: base, Scope: connectors.ScopeOneLevel, Attributes: []string{"cn"}},
+			func(*connectors.Entry) error { n++; return nil })
+		if sambaErr == nil && n == 0 {
+			fillParallel(b, local, base, searchEntries)
 		}
 	})
 	require.NoError(b, sambaErr)
-	base := sambaBase
 
 	tp := newTestPlugin(b, "ad", adEnv+"="+string(js), "ORGSYNC_TEST_AD_PASSWORD="+adtest.AdminPassword)
 	remote, err := OpenDirectory(context.Background(), tp.path, tp.opts)
@@ -74,7 +73,6 @@ func BenchmarkSambaSearch10k(b *testing.B) {
 
 var (
 	sambaFill sync.Once
-	sambaBase string
 	sambaErr  error
 )
 

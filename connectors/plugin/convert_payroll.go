@@ -157,29 +157,14 @@ func (c *payrollCollector) add(ch *pb.PayrollChunk) error {
 	return nil
 }
 
-// put appends s to a column of strings.
-func put(c *pb.Strings, s string) {
-	c.Data = append(c.Data, s...)
-	c.Len = append(c.Len, uint32(len(s)))
-}
-
-// strings returns a column's strings. They share one allocation, made
-// once for the column: the values of a chunk are read in one piece.
+// strings returns a column's strings, or the error that says it is
+// malformed.
 func (c *payrollCollector) strings(kind string, col *pb.Strings) ([]string, error) {
-	data := string(col.GetData())
-	out := make([]string, len(col.GetLen()))
-	off := 0
-	for i, n := range col.GetLen() {
-		if uint64(off)+uint64(n) > uint64(len(data)) {
-			return nil, malformed(c.op, "a %s column of a chunk is shorter than its lengths say", kind)
-		}
-		out[i] = data[off : off+int(n)]
-		off += int(n)
+	ss, err := column(col)
+	if err != nil {
+		return nil, malformed(c.op, "a %s column of a chunk: %v", kind, err)
 	}
-	if off != len(data) {
-		return nil, malformed(c.op, "a %s column of a chunk is longer than its lengths say", kind)
-	}
-	return out, nil
+	return ss, nil
 }
 
 // columns reads a chunk's string columns of one kind and checks that they

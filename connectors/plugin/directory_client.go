@@ -78,12 +78,12 @@ func (c *directoryClient) Search(ctx context.Context, req connectors.SearchReque
 		if err != nil {
 			return c.fail(ctx, op, err)
 		}
-		for _, pe := range batch.GetEntries() {
-			e, err := fromEntry(op, pe)
-			if err != nil {
-				return err
-			}
-			if err := fn(e); err != nil {
+		entries, err := decodeEntries(op, batch)
+		if err != nil {
+			return err
+		}
+		for i := range entries {
+			if err := fn(&entries[i]); err != nil {
 				if errors.Is(err, connectors.ErrStop) {
 					return nil
 				}

@@ -43,21 +43,18 @@ func (s *directoryServer) Search(req *pb.SearchRequest, stream pb.Directory_Sear
 		PageSize:   int(req.GetPageSize()),
 	}
 	// A sent message is not reused: gRPC may still read it after Send.
-	batch := &pb.Entries{}
-	size := 0
+	batch := newEntryBatch()
 	flush := func() error {
-		if len(batch.Entries) == 0 {
+		if batch.n == 0 {
 			return nil
 		}
-		err := stream.Send(batch)
-		batch, size = &pb.Entries{}, 0
+		err := stream.Send(batch.msg)
+		batch = newEntryBatch()
 		return err
 	}
 	err := s.impl.Search(stream.Context(), sr, func(e *connectors.Entry) error {
-		pe := toEntry(e)
-		batch.Entries = append(batch.Entries, pe)
-		size += entrySize(e)
-		if len(batch.Entries) >= searchBatch || size >= batchBytes {
+		batch.add(e)
+		if batch.n >= searchBatch || batch.size >= batchBytes {
 			return flush()
 		}
 		return nil
@@ -74,17 +71,6 @@ const (
 	searchBatch = 500
 	batchBytes  = 1 << 20
 )
-
-func entrySize(e *connectors.Entry) int {
-	n := len(e.ID) + len(e.DN) + 8
-	for _, a := range e.Attributes {
-		n += len(a.Name) + 4
-		for _, v := range a.Values {
-			n += len(v) + 2
-		}
-	}
-	return n
-}
 
 func (s *directoryServer) Read(ctx context.Context, req *pb.ReadRequest) (*pb.Entry, error) {
 	e, err := s.impl.Read(ctx, connectors.ID(req.GetId()), req.GetAttributes())

@@ -185,7 +185,14 @@ func (malformedServer) Read(context.Context, *pb.ReadRequest) (*pb.Entry, error)
 }
 
 func (malformedServer) Search(_ *pb.SearchRequest, s pb.Directory_SearchServer) error {
-	return s.Send(&pb.Entries{Entries: []*pb.Entry{{Id: "1", Dn: "CN=a"}, {Id: "2", Dn: "CN=b", Attributes: []*pb.Attribute{{Name: ""}}}}})
+	good := newEntryBatch()
+	good.add(&connectors.Entry{ID: "1", DN: "CN=a"})
+	if err := s.Send(good.msg); err != nil {
+		return err
+	}
+	bad := newEntryBatch()
+	bad.add(&connectors.Entry{ID: "2", DN: "CN=b", Attributes: []connectors.Attribute{{Name: "", Values: []string{"x"}}}})
+	return s.Send(bad.msg)
 }
 
 func (malformedServer) Create(context.Context, *pb.CreateRequest) (*pb.CreateResponse, error) {

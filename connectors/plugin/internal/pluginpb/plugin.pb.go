@@ -337,10 +337,23 @@ func (x *Entry) GetAttributes() []*Attribute {
 	return nil
 }
 
-// Entries is one batch of a search's results.
+// Entries is one batch of a search's results, by column (as payroll
+// chunks are, and for the same reason: a search of the whole directory is
+// tens of thousands of entries of a handful of attributes each). Entry i
+// has id[i], dn[i], disabled[i] and attributes[i] attributes; the
+// attributes of all entries follow each other in name and values, and the
+// values of all attributes in value. Attribute j is called names[name[j]]
+// and has values[j] values.
 type Entries struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Entries       []*Entry               `protobuf:"bytes,1,rep,name=entries" json:"entries,omitempty"`
+	Id            *Strings               `protobuf:"bytes,1,opt,name=id" json:"id,omitempty"`
+	Dn            *Strings               `protobuf:"bytes,2,opt,name=dn" json:"dn,omitempty"`
+	Disabled      []bool                 `protobuf:"varint,3,rep,packed,name=disabled" json:"disabled,omitempty"`
+	Attributes    []uint32               `protobuf:"varint,4,rep,packed,name=attributes" json:"attributes,omitempty"`
+	Name          []uint32               `protobuf:"varint,5,rep,packed,name=name" json:"name,omitempty"`
+	Names         []string               `protobuf:"bytes,6,rep,name=names" json:"names,omitempty"`
+	Values        []uint32               `protobuf:"varint,7,rep,packed,name=values" json:"values,omitempty"`
+	Value         *Strings               `protobuf:"bytes,8,opt,name=value" json:"value,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -375,9 +388,58 @@ func (*Entries) Descriptor() ([]byte, []int) {
 	return file_plugin_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *Entries) GetEntries() []*Entry {
+func (x *Entries) GetId() *Strings {
 	if x != nil {
-		return x.Entries
+		return x.Id
+	}
+	return nil
+}
+
+func (x *Entries) GetDn() *Strings {
+	if x != nil {
+		return x.Dn
+	}
+	return nil
+}
+
+func (x *Entries) GetDisabled() []bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return nil
+}
+
+func (x *Entries) GetAttributes() []uint32 {
+	if x != nil {
+		return x.Attributes
+	}
+	return nil
+}
+
+func (x *Entries) GetName() []uint32 {
+	if x != nil {
+		return x.Name
+	}
+	return nil
+}
+
+func (x *Entries) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *Entries) GetValues() []uint32 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+func (x *Entries) GetValue() *Strings {
+	if x != nil {
+		return x.Value
 	}
 	return nil
 }
@@ -2279,9 +2341,18 @@ const file_plugin_proto_rawDesc = "" +
 	"\bdisabled\x18\x03 \x01(\bR\bdisabled\x12<\n" +
 	"\n" +
 	"attributes\x18\x04 \x03(\v2\x1c.orgsync.plugin.v1.AttributeR\n" +
-	"attributes\"=\n" +
-	"\aEntries\x122\n" +
-	"\aentries\x18\x01 \x03(\v2\x18.orgsync.plugin.v1.EntryR\aentries\"\xb1\x01\n" +
+	"attributes\"\x91\x02\n" +
+	"\aEntries\x12*\n" +
+	"\x02id\x18\x01 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x02id\x12*\n" +
+	"\x02dn\x18\x02 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x02dn\x12\x1a\n" +
+	"\bdisabled\x18\x03 \x03(\bR\bdisabled\x12\x1e\n" +
+	"\n" +
+	"attributes\x18\x04 \x03(\rR\n" +
+	"attributes\x12\x12\n" +
+	"\x04name\x18\x05 \x03(\rR\x04name\x12\x14\n" +
+	"\x05names\x18\x06 \x03(\tR\x05names\x12\x16\n" +
+	"\x06values\x18\a \x03(\rR\x06values\x120\n" +
+	"\x05value\x18\b \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x05value\"\xb1\x01\n" +
 	"\x06Filter\x12\x0e\n" +
 	"\x02op\x18\x01 \x01(\rR\x02op\x12\x12\n" +
 	"\x04attr\x18\x02 \x01(\tR\x04attr\x12\x14\n" +
@@ -2522,86 +2593,88 @@ var file_plugin_proto_goTypes = []any{
 }
 var file_plugin_proto_depIdxs = []int32{
 	3,  // 0: orgsync.plugin.v1.Entry.attributes:type_name -> orgsync.plugin.v1.Attribute
-	4,  // 1: orgsync.plugin.v1.Entries.entries:type_name -> orgsync.plugin.v1.Entry
-	6,  // 2: orgsync.plugin.v1.Filter.sub:type_name -> orgsync.plugin.v1.Filter
-	6,  // 3: orgsync.plugin.v1.SearchRequest.filter:type_name -> orgsync.plugin.v1.Filter
-	3,  // 4: orgsync.plugin.v1.CreateRequest.attributes:type_name -> orgsync.plugin.v1.Attribute
-	11, // 5: orgsync.plugin.v1.ModifyRequest.mods:type_name -> orgsync.plugin.v1.Modification
-	20, // 6: orgsync.plugin.v1.ChangePage.changes:type_name -> orgsync.plugin.v1.Change
-	23, // 7: orgsync.plugin.v1.PayrollUnits.key:type_name -> orgsync.plugin.v1.Strings
-	23, // 8: orgsync.plugin.v1.PayrollUnits.parent:type_name -> orgsync.plugin.v1.Strings
-	23, // 9: orgsync.plugin.v1.PayrollUnits.name:type_name -> orgsync.plugin.v1.Strings
-	23, // 10: orgsync.plugin.v1.PayrollUnits.level:type_name -> orgsync.plugin.v1.Strings
-	23, // 11: orgsync.plugin.v1.PayrollUnits.type:type_name -> orgsync.plugin.v1.Strings
-	23, // 12: orgsync.plugin.v1.PayrollPersons.key:type_name -> orgsync.plugin.v1.Strings
-	23, // 13: orgsync.plugin.v1.PayrollPersons.national_id:type_name -> orgsync.plugin.v1.Strings
-	23, // 14: orgsync.plugin.v1.PayrollPersons.given_names:type_name -> orgsync.plugin.v1.Strings
-	23, // 15: orgsync.plugin.v1.PayrollPersons.surname:type_name -> orgsync.plugin.v1.Strings
-	23, // 16: orgsync.plugin.v1.PayrollEngagements.key:type_name -> orgsync.plugin.v1.Strings
-	23, // 17: orgsync.plugin.v1.PayrollEngagements.person:type_name -> orgsync.plugin.v1.Strings
-	23, // 18: orgsync.plugin.v1.PayrollEngagements.unit:type_name -> orgsync.plugin.v1.Strings
-	23, // 19: orgsync.plugin.v1.PayrollEngagements.job_function:type_name -> orgsync.plugin.v1.Strings
-	23, // 20: orgsync.plugin.v1.PayrollEngagements.type:type_name -> orgsync.plugin.v1.Strings
-	23, // 21: orgsync.plugin.v1.PayrollLeaves.key:type_name -> orgsync.plugin.v1.Strings
-	23, // 22: orgsync.plugin.v1.PayrollLeaves.engagement:type_name -> orgsync.plugin.v1.Strings
-	23, // 23: orgsync.plugin.v1.PayrollLeaves.type:type_name -> orgsync.plugin.v1.Strings
-	24, // 24: orgsync.plugin.v1.PayrollChunk.units:type_name -> orgsync.plugin.v1.PayrollUnits
-	25, // 25: orgsync.plugin.v1.PayrollChunk.persons:type_name -> orgsync.plugin.v1.PayrollPersons
-	26, // 26: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagements
-	27, // 27: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeaves
-	28, // 28: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
-	30, // 29: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
-	31, // 30: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
-	32, // 31: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
-	0,  // 32: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 33: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
-	7,  // 34: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
-	8,  // 35: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
-	8,  // 36: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
-	9,  // 37: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
-	12, // 38: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
-	13, // 39: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
-	15, // 40: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
-	16, // 41: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
-	17, // 42: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
-	18, // 43: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
-	18, // 44: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
-	19, // 45: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
-	0,  // 46: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
-	0,  // 47: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 48: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 49: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
-	22, // 50: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
-	0,  // 51: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 52: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 53: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
-	2,  // 54: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 55: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
-	5,  // 56: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
-	4,  // 57: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
-	4,  // 58: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
-	10, // 59: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
-	0,  // 60: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
-	14, // 61: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
-	0,  // 62: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
-	0,  // 63: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
-	0,  // 64: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
-	0,  // 65: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
-	0,  // 66: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
-	21, // 67: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
-	22, // 68: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
-	2,  // 69: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 70: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
-	29, // 71: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
-	29, // 72: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
-	2,  // 73: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 74: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
-	33, // 75: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
-	54, // [54:76] is the sub-list for method output_type
-	32, // [32:54] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	23, // 1: orgsync.plugin.v1.Entries.id:type_name -> orgsync.plugin.v1.Strings
+	23, // 2: orgsync.plugin.v1.Entries.dn:type_name -> orgsync.plugin.v1.Strings
+	23, // 3: orgsync.plugin.v1.Entries.value:type_name -> orgsync.plugin.v1.Strings
+	6,  // 4: orgsync.plugin.v1.Filter.sub:type_name -> orgsync.plugin.v1.Filter
+	6,  // 5: orgsync.plugin.v1.SearchRequest.filter:type_name -> orgsync.plugin.v1.Filter
+	3,  // 6: orgsync.plugin.v1.CreateRequest.attributes:type_name -> orgsync.plugin.v1.Attribute
+	11, // 7: orgsync.plugin.v1.ModifyRequest.mods:type_name -> orgsync.plugin.v1.Modification
+	20, // 8: orgsync.plugin.v1.ChangePage.changes:type_name -> orgsync.plugin.v1.Change
+	23, // 9: orgsync.plugin.v1.PayrollUnits.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 10: orgsync.plugin.v1.PayrollUnits.parent:type_name -> orgsync.plugin.v1.Strings
+	23, // 11: orgsync.plugin.v1.PayrollUnits.name:type_name -> orgsync.plugin.v1.Strings
+	23, // 12: orgsync.plugin.v1.PayrollUnits.level:type_name -> orgsync.plugin.v1.Strings
+	23, // 13: orgsync.plugin.v1.PayrollUnits.type:type_name -> orgsync.plugin.v1.Strings
+	23, // 14: orgsync.plugin.v1.PayrollPersons.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 15: orgsync.plugin.v1.PayrollPersons.national_id:type_name -> orgsync.plugin.v1.Strings
+	23, // 16: orgsync.plugin.v1.PayrollPersons.given_names:type_name -> orgsync.plugin.v1.Strings
+	23, // 17: orgsync.plugin.v1.PayrollPersons.surname:type_name -> orgsync.plugin.v1.Strings
+	23, // 18: orgsync.plugin.v1.PayrollEngagements.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 19: orgsync.plugin.v1.PayrollEngagements.person:type_name -> orgsync.plugin.v1.Strings
+	23, // 20: orgsync.plugin.v1.PayrollEngagements.unit:type_name -> orgsync.plugin.v1.Strings
+	23, // 21: orgsync.plugin.v1.PayrollEngagements.job_function:type_name -> orgsync.plugin.v1.Strings
+	23, // 22: orgsync.plugin.v1.PayrollEngagements.type:type_name -> orgsync.plugin.v1.Strings
+	23, // 23: orgsync.plugin.v1.PayrollLeaves.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 24: orgsync.plugin.v1.PayrollLeaves.engagement:type_name -> orgsync.plugin.v1.Strings
+	23, // 25: orgsync.plugin.v1.PayrollLeaves.type:type_name -> orgsync.plugin.v1.Strings
+	24, // 26: orgsync.plugin.v1.PayrollChunk.units:type_name -> orgsync.plugin.v1.PayrollUnits
+	25, // 27: orgsync.plugin.v1.PayrollChunk.persons:type_name -> orgsync.plugin.v1.PayrollPersons
+	26, // 28: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagements
+	27, // 29: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeaves
+	28, // 30: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
+	30, // 31: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
+	31, // 32: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
+	32, // 33: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
+	0,  // 34: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 35: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
+	7,  // 36: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
+	8,  // 37: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
+	8,  // 38: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
+	9,  // 39: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
+	12, // 40: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
+	13, // 41: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
+	15, // 42: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
+	16, // 43: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
+	17, // 44: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
+	18, // 45: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
+	18, // 46: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
+	19, // 47: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
+	0,  // 48: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
+	0,  // 49: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 50: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 51: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
+	22, // 52: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
+	0,  // 53: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 54: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 55: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
+	2,  // 56: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 57: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
+	5,  // 58: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
+	4,  // 59: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
+	4,  // 60: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
+	10, // 61: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
+	0,  // 62: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
+	14, // 63: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
+	0,  // 64: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
+	0,  // 65: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
+	0,  // 66: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
+	0,  // 67: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
+	0,  // 68: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
+	21, // 69: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
+	22, // 70: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
+	2,  // 71: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 72: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
+	29, // 73: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
+	29, // 74: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
+	2,  // 75: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 76: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
+	33, // 77: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
+	56, // [56:78] is the sub-list for method output_type
+	34, // [34:56] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }

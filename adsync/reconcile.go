@@ -162,6 +162,41 @@ func (r *RunReport) Failed() int {
 	return n + len(r.Plan.Accounts.Errors)
 }
 
+// Errors returns what failed in the run, in order: the persons that could
+// not be planned, the account operations that failed (each named by its
+// kind and DN), and the chapel's actions that failed. Each error's text has
+// its national ids masked, so that a host can log them as they are;
+// errors.Is and errors.As see the errors underneath.
+func (r *RunReport) Errors() []error {
+	var out []error
+	if r.Plan != nil {
+		for _, e := range r.Plan.Accounts.Errors {
+			out = append(out, maskedError{e})
+		}
+	}
+	if r.Accounts != nil {
+		for _, res := range r.Accounts.Results {
+			if res.Err != nil {
+				out = append(out, maskedError{fmt.Errorf("%s %s: %w", res.Op.Kind, res.Op.DN, res.Err)})
+			}
+		}
+	}
+	if r.Chapel != nil {
+		for _, res := range r.Chapel.Results {
+			if res.Err != nil {
+				out = append(out, maskedError{res.Err})
+			}
+		}
+	}
+	return out
+}
+
+// maskedError is an error whose text has its national ids masked.
+type maskedError struct{ err error }
+
+func (m maskedError) Error() string { return redact.NationalIDs(m.err.Error()) }
+func (m maskedError) Unwrap() error { return m.err }
+
 func (r *Reconciler) now() time.Time {
 	if r.Now != nil {
 		return r.Now()

@@ -12,7 +12,7 @@ import (
 	"reflect"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/orgsync/orgsync/examples/internal/strictyaml"
 )
 
 // decodeFile reads a configuration file into v, strictly: a key v does not
@@ -59,18 +59,5 @@ func decodeJSON(data []byte, v any) error {
 	return nil
 }
 
-func decodeYAML(data []byte, v any) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("the file is empty")
-		}
-		return err
-	}
-	var extra any
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return errors.New("more than one YAML document")
-	}
-	return nil
-}
+// decodeYAML reads one YAML document strictly (strictyaml.Decode).
+func decodeYAML(data []byte, v any) error { return strictyaml.Decode(data, v) }

@@ -331,23 +331,12 @@ func count(n int, noun string, plural ...string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// failures lists what failed in a run, a line each, the first ten.
+// failures lists what failed in a run, a line each, the first ten
+// (adsync masks national ids in them).
 func failures(rep *adsync.RunReport) []string {
 	var out []string
-	for _, e := range rep.Plan.Accounts.Errors {
-		out = append(out, "could not plan: "+e.Error())
-	}
-	for _, r := range rep.Accounts.Results {
-		if r.Err != nil {
-			out = append(out, fmt.Sprintf("failed: %s %s: %v", r.Op.Kind, r.Op.DN, r.Err))
-		}
-	}
-	if rep.Chapel != nil {
-		for _, r := range rep.Chapel.Results {
-			if r.Err != nil {
-				out = append(out, "failed: "+r.Err.Error())
-			}
-		}
+	for _, err := range rep.Errors() {
+		out = append(out, "failed: "+err.Error())
 	}
 	if len(out) > 10 {
 		out = append(out[:10], fmt.Sprintf("… and %d more", len(out)-10))

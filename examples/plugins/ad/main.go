@@ -1,20 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/connectors/plugin"
+	"github.com/orgsync/orgsync/examples/internal/strictyaml"
 )
 
 // The environment the plugin reads.
@@ -61,7 +57,7 @@ func loadConfig(getenv func(string) string) (ad.Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("%s: %w", configEnv, err)
 	}
-	if err := decode(data, &cfg); err != nil {
+	if err := strictyaml.Decode(data, &cfg); err != nil {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
 	if cfg.BindPassword != "" {
@@ -78,22 +74,4 @@ func loadConfig(getenv func(string) string) (ad.Config, error) {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
-}
-
-// decode reads one YAML document (JSON is YAML too) into v; a key v does
-// not know is an error, as is a second document.
-func decode(data []byte, v any) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("the file is empty")
-		}
-		return err
-	}
-	var extra any
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return errors.New("more than one YAML document")
-	}
-	return nil
 }

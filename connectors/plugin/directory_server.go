@@ -42,17 +42,38 @@ func (s *directoryServer) Search(req *pb.SearchRequest, stream pb.Directory_Sear
 		Attributes: req.GetAttributes(),
 		PageSize:   int(req.GetPageSize()),
 	}
-	// A sent message is not reused: gRPC may still read it after Send.
+	// Batches go out from a goroutine of their own, so that the connector
+	// finds the next batch while gRPC encodes and writes the last. A sent
+	// message is not reused: gRPC may still read it after Send.
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	out := make(chan *pb.Entries, 2)
+	sent := make(chan error, 1)
+	go func() {
+		var err error
+		for m := range out {
+			if err == nil {
+				if err = stream.Send(m); err != nil {
+					cancel() // the host is gone: stop the search
+				}
+			}
+		}
+		sent <- err
+	}()
 	batch := newEntryBatch()
 	flush := func() error {
 		if batch.n == 0 {
 			return nil
 		}
-		err := stream.Send(batch.msg)
+		select {
+		case out <- batch.msg:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		batch = newEntryBatch()
-		return err
+		return nil
 	}
-	err := s.impl.Search(stream.Context(), sr, func(e *connectors.Entry) error {
+	err := s.impl.Search(ctx, sr, func(e *connectors.Entry) error {
 		batch.add(e)
 		if batch.n >= searchBatch || batch.size >= batchBytes {
 			return flush()
@@ -61,6 +82,10 @@ func (s *directoryServer) Search(req *pb.SearchRequest, stream pb.Directory_Sear
 	})
 	if err == nil {
 		err = flush()
+	}
+	close(out)
+	if serr := <-sent; serr != nil {
+		err = serr
 	}
 	return toStatus(err)
 }

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -41,7 +40,10 @@ type proc struct {
 	// of starting a binary.
 	reattach *goplugin.ReattachConfig
 
-	mu     sync.Mutex
+	// gate is the lock of the fields below, a channel so that a caller
+	// waiting while another starts the plugin gives up at its own
+	// deadline.
+	gate   chan struct{}
 	client *goplugin.Client
 	run    *cmdRunner
 	conn   *grpc.ClientConn
@@ -62,14 +64,18 @@ func newProc(path, name string, opts Options) (*proc, error) {
 	if l == nil {
 		l = slog.Default()
 	}
-	return &proc{path: abs, opts: opts, name: name, log: l}, nil
+	return &proc{path: abs, opts: opts, name: name, log: l, gate: make(chan struct{}, 1)}, nil
 }
 
 // get returns the connection to a running plugin, starting the plugin if it is
 // not running: the first time, after it crashed, or after a call lost it.
 func (p *proc) get(ctx context.Context) (*grpc.ClientConn, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	select {
+	case p.gate <- struct{}{}:
+		defer func() { <-p.gate }()
+	case <-ctx.Done():
+		return nil, connectors.ContextError(ctx, "start plugin", p.path)
+	}
 	if p.closed {
 		return nil, connectors.Errorf(connectors.Invalid, "plugin", "the connector is closed")
 	}
@@ -91,9 +97,9 @@ func (p *proc) get(ctx context.Context) (*grpc.ClientConn, error) {
 // starts a fresh process (after making sure the old one is gone).
 func (p *proc) lost(err error) {
 	if errors.Is(err, ErrCrashed) {
-		p.mu.Lock()
+		p.gate <- struct{}{}
 		p.broken = true
-		p.mu.Unlock()
+		<-p.gate
 	}
 }
 
@@ -240,10 +246,12 @@ func health(ctx context.Context, cc *grpc.ClientConn) error {
 }
 
 // close ends the plugin process: gracefully (the plugin closes its
-// connector) and, if it does not end within two seconds, by force.
+// connector) and, if it does not end within two seconds, by force. A
+// start under way cannot be interrupted (go-plugin holds its client's lock
+// throughout); close waits for it, at most StartTimeout.
 func (p *proc) close() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.gate <- struct{}{}
+	defer func() { <-p.gate }()
 	if p.closed {
 		return nil
 	}

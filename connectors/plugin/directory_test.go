@@ -105,6 +105,15 @@ func TestErrorKindsCrossTheBoundary(t *testing.T) {
 	assert.Contains(t, err.Error(), "a bare error")
 	_, err = d.Read(ctx, missingID, nil)
 	assert.True(t, errors.Is(err, connectors.NotFound), "%v", err)
+
+	// A connector that saw its context end a moment before the caller
+	// did: errors.Is still finds the context's error.
+	_, err = d.Read(ctx, "deadline", nil)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+	assert.Contains(t, err.Error(), "waiting for the server")
+	_, err = d.Read(ctx, "canceled", nil)
+	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+	assert.False(t, errors.Is(err, context.DeadlineExceeded))
 }
 
 // missingID is a well-formed id that no object has.

@@ -51,6 +51,13 @@ func toStatus(err error) error {
 	if ce.Err != nil {
 		msg = ce.Err.Error()
 	}
+	var ctxErr uint32
+	switch {
+	case errors.Is(err, context.Canceled):
+		ctxErr = 1
+	case errors.Is(err, context.DeadlineExceeded):
+		ctxErr = 2
+	}
 	st := status.New(codeOf[ce.Kind], ce.Error())
 	if d, derr := st.WithDetails(&pluginpb.Error{
 		Kind:     uint32(ce.Kind),
@@ -59,6 +66,7 @@ func toStatus(err error) error {
 		Object:   ce.Object,
 		Code:     ce.Code,
 		Message:  msg,
+		Context:  ctxErr,
 	}); derr == nil {
 		st = d
 	}
@@ -83,7 +91,7 @@ func fromStatus(ctx context.Context, op string, err error) error {
 	}
 	for _, d := range st.Details() {
 		if e, ok := d.(*pluginpb.Error); ok {
-			return &connectors.Error{Kind: kindOf(e), Op: e.Op, Object: e.Object, Code: e.Code, Err: errors.New(e.Message)}
+			return &connectors.Error{Kind: kindOf(e), Op: e.Op, Object: e.Object, Code: e.Code, Err: remoteError{e.Message, contextErrors[e.Context]}}
 		}
 	}
 	switch st.Code() {
@@ -113,3 +121,17 @@ func kindOf(e *pluginpb.Error) connectors.Kind {
 func malformed(op, format string, args ...any) error {
 	return &connectors.Error{Kind: connectors.Other, Op: op, Err: fmt.Errorf("%w: "+format, append([]any{ErrMalformed}, args...)...)}
 }
+
+// contextErrors are the context errors by their number in Error.context.
+var contextErrors = map[uint32]error{1: context.Canceled, 2: context.DeadlineExceeded}
+
+// remoteError is the text of an error from the other side, and the
+// context error it was, if it was one: the plugin's connector may notice
+// the caller's deadline a moment before the caller does.
+type remoteError struct {
+	msg string
+	ctx error
+}
+
+func (e remoteError) Error() string { return e.msg }
+func (e remoteError) Unwrap() error { return e.ctx }

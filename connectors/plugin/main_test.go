@@ -124,8 +124,13 @@ func (d kindsDirectory) Read(ctx context.Context, id connectors.ID, attrs []stri
 	if _, err := fmt.Sscanf(string(id), "kind:%d", &k); err == nil {
 		return nil, &connectors.Error{Kind: connectors.Kind(k), Op: "read", Object: "CN=x", Code: "LDAP 68", Err: fmt.Errorf("the server said no to 010190-1234")}
 	}
-	if id == "plain" {
+	switch id {
+	case "plain":
 		return nil, fmt.Errorf("a bare error")
+	case "deadline":
+		return nil, &connectors.Error{Kind: connectors.Transient, Op: "read", Err: fmt.Errorf("waiting for the server: %w", context.DeadlineExceeded)}
+	case "canceled":
+		return nil, &connectors.Error{Kind: connectors.Transient, Op: "read", Err: context.Canceled}
 	}
 	return d.Directory.Read(ctx, id, attrs)
 }
@@ -153,7 +158,7 @@ type crashDirectory struct{ *inmem.Directory }
 func (d crashDirectory) Search(ctx context.Context, req connectors.SearchRequest, fn func(*connectors.Entry) error) error {
 	for i := range searchBatch + 10 {
 		if i == searchBatch+5 {
-			time.Sleep(200 * time.Millisecond) // let the first batch reach the host
+			time.Sleep(time.Second) // let the first batch reach the host
 			os.Exit(4)
 		}
 		e := &connectors.Entry{ID: connectors.ID(fmt.Sprintf("id-%d", i)), DN: fmt.Sprintf("CN=e%d,%s", i, testBase)}

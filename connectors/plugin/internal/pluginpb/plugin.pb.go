@@ -70,11 +70,14 @@ type Error struct {
 	// kind is the connectors.Kind's stable number.
 	Kind uint32 `protobuf:"varint,1,opt,name=kind" json:"kind,omitempty"`
 	// kind_name is its stable name, for kinds one side does not know.
-	KindName      string `protobuf:"bytes,2,opt,name=kind_name,json=kindName" json:"kind_name,omitempty"`
-	Op            string `protobuf:"bytes,3,opt,name=op" json:"op,omitempty"`
-	Object        string `protobuf:"bytes,4,opt,name=object" json:"object,omitempty"`
-	Code          string `protobuf:"bytes,5,opt,name=code" json:"code,omitempty"`
-	Message       string `protobuf:"bytes,6,opt,name=message" json:"message,omitempty"`
+	KindName string `protobuf:"bytes,2,opt,name=kind_name,json=kindName" json:"kind_name,omitempty"`
+	Op       string `protobuf:"bytes,3,opt,name=op" json:"op,omitempty"`
+	Object   string `protobuf:"bytes,4,opt,name=object" json:"object,omitempty"`
+	Code     string `protobuf:"bytes,5,opt,name=code" json:"code,omitempty"`
+	Message  string `protobuf:"bytes,6,opt,name=message" json:"message,omitempty"`
+	// context says that the error is the end of the connector's context:
+	// 1 canceled, 2 deadline exceeded, so that errors.Is finds it.
+	Context       uint32 `protobuf:"varint,7,opt,name=context" json:"context,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -149,6 +152,13 @@ func (x *Error) GetMessage() string {
 		return x.Message
 	}
 	return ""
+}
+
+func (x *Error) GetContext() uint32 {
+	if x != nil {
+		return x.Context
+	}
+	return 0
 }
 
 // Info describes a served connector.
@@ -2320,14 +2330,15 @@ var File_plugin_proto protoreflect.FileDescriptor
 const file_plugin_proto_rawDesc = "" +
 	"\n" +
 	"\fplugin.proto\x12\x11orgsync.plugin.v1\"\a\n" +
-	"\x05Empty\"\x8e\x01\n" +
+	"\x05Empty\"\xa8\x01\n" +
 	"\x05Error\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x1b\n" +
 	"\tkind_name\x18\x02 \x01(\tR\bkindName\x12\x0e\n" +
 	"\x02op\x18\x03 \x01(\tR\x02op\x12\x16\n" +
 	"\x06object\x18\x04 \x01(\tR\x06object\x12\x12\n" +
 	"\x04code\x18\x05 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x06 \x01(\tR\amessage\"m\n" +
+	"\amessage\x18\x06 \x01(\tR\amessage\x12\x18\n" +
+	"\acontext\x18\a \x01(\rR\acontext\"m\n" +
 	"\x04Info\x12\x1a\n" +
 	"\bcontract\x18\x01 \x01(\tR\bcontract\x12\"\n" +
 	"\fcapabilities\x18\x02 \x03(\tR\fcapabilities\x12%\n" +

@@ -178,11 +178,7 @@ func (c *checker) row(k PayrollKind, i int, key string, valid timeline.Interval)
 }
 
 func (c *checker) key(k PayrollKind, i int, key, field, v string) {
-	if len(v) > MaxKeyBytes {
-		c.add(k, i, key, field, fmt.Errorf("%d bytes; the most is %d", len(v), MaxKeyBytes))
-		return
-	}
-	if err := plainText(v); err != nil {
+	if err := CheckText(v, MaxKeyBytes); err != nil {
 		c.add(k, i, key, field, err)
 	}
 }
@@ -193,10 +189,8 @@ func (c *checker) text(k PayrollKind, i int, key, field, v string, required bool
 		c.add(k, i, key, field, errors.New("empty"))
 	case required && blank(v):
 		c.add(k, i, key, field, errors.New("blank: only white space"))
-	case len(v) > MaxFieldBytes:
-		c.add(k, i, key, field, fmt.Errorf("%d bytes; the most is %d", len(v), MaxFieldBytes))
 	default:
-		if err := plainText(v); err != nil {
+		if err := CheckText(v, MaxFieldBytes); err != nil {
 			c.add(k, i, key, field, err)
 		}
 	}
@@ -206,19 +200,40 @@ func (c *checker) text(k PayrollKind, i int, key, field, v string, required bool
 // is no name.
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
-// plainText refuses what no name or key holds: bytes that are not UTF-8,
-// and control characters (NUL among them).
-func plainText(s string) error {
-	if !utf8.ValidString(s) {
-		return errors.New("not valid UTF-8")
+// CheckText checks a key or a name a source delivers, as CheckPayroll
+// checks every field: at most max bytes (MaxKeyBytes or MaxFieldBytes),
+// UTF-8 (else ErrNotUTF8), and without control characters (NUL, a
+// newline, C1 controls), which no key or name holds. Its errors say which,
+// for a message that names the field. It is one pass over s, ASCII at a
+// byte a step: a file connector checks every value of a large delivery.
+func CheckText(s string, max int) error {
+	if len(s) > max {
+		return fmt.Errorf("%d bytes; the most is %d", len(s), max)
 	}
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return fmt.Errorf("holds the control character %U", rune(c))
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return ErrNotUTF8
+		}
 		if unicode.IsControl(r) {
 			return fmt.Errorf("holds the control character %U", r)
 		}
+		i += n
 	}
 	return nil
 }
+
+// ErrNotUTF8 is CheckText's error for bytes that are not UTF-8, so that a
+// caller can add a hint of its own (a file connector asks whether the file
+// is Latin-1).
+var ErrNotUTF8 = errors.New("not valid UTF-8")
 
 // clipKey shortens a key for an error message.
 func clipKey(k string) string {

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/orgsync/orgsync/connectors"
@@ -145,25 +143,17 @@ func (c *identityChecker) add(what string, i int, key, field, format string, arg
 	c.errs = append(c.errs, errors.New(redact.NationalIDs(msg)))
 }
 
-// text checks a text field: bounded, UTF-8, no control characters, and
-// present if required.
+// text checks a text field: present if required, and as
+// connectors.CheckText says.
 func (c *identityChecker) text(what string, i int, key, field, v string, limit int, required bool) {
-	switch {
-	case v == "":
+	if v == "" {
 		if required {
 			c.add(what, i, key, field, "empty")
 		}
-	case len(v) > limit:
-		c.add(what, i, key, field, "%d bytes; the most is %d", len(v), limit)
-	case !utf8.ValidString(v):
-		c.add(what, i, key, field, "not valid UTF-8")
-	default:
-		for _, r := range v {
-			if unicode.IsControl(r) {
-				c.add(what, i, key, field, "holds the control character %U", r)
-				return
-			}
-		}
+		return
+	}
+	if err := connectors.CheckText(v, limit); err != nil {
+		c.add(what, i, key, field, "%v", err)
 	}
 }
 

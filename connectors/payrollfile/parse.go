@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/internal/redact"
@@ -179,7 +178,7 @@ func (f *fileReader) header() bool {
 	ok := true
 	for i, name := range rec {
 		line, _ := f.r.FieldPos(i)
-		if err := checkText(name); err != nil {
+		if err := checkText(name, len(name)); err != nil {
 			f.fileProblem(line, "", fmt.Errorf("column %d: %w", i+1, err))
 			ok = false
 			continue
@@ -235,11 +234,7 @@ func (f *fileReader) field(c int) string {
 	if specs[f.k].keys[c] {
 		limit = connectors.MaxKeyBytes
 	}
-	if len(v) > limit {
-		f.fail(c, fmt.Errorf("%d bytes; the most is %d", len(v), limit))
-		return v
-	}
-	if err := checkText(v); err != nil {
+	if err := checkText(v, limit); err != nil {
 		if err == errNotUTF8 {
 			if f.latin1 {
 				f.bad = true // reported once per file
@@ -252,33 +247,18 @@ func (f *fileReader) field(c int) string {
 	return v
 }
 
+// checkText checks a value as connectors.CheckText does, and says what a
+// byte that is not UTF-8 most likely means in a payroll export.
+func checkText(s string, limit int) error {
+	err := connectors.CheckText(s, limit)
+	if errors.Is(err, connectors.ErrNotUTF8) {
+		return errNotUTF8
+	}
+	return err
+}
+
 // errNotUTF8 is the problem of a byte that is not UTF-8.
 var errNotUTF8 = errors.New("not UTF-8; is the file Latin-1? Save it as UTF-8 (further bytes that are not UTF-8 in this file are not listed)")
-
-// checkText refuses bytes that are not UTF-8 and control characters (NUL,
-// a newline in a quoted field, C1 controls), as connectors.CheckPayroll
-// does.
-func checkText(s string) error {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				return fmt.Errorf("holds the control character %U", rune(c))
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			return errNotUTF8
-		}
-		if r >= 0x80 && r <= 0x9f {
-			return fmt.Errorf("holds the control character %U", r)
-		}
-		i += n
-	}
-	return nil
-}
 
 // interval reads the from and to columns: from the first day, to the last
 // (inclusive), empty or 9999-12-31 for no end.

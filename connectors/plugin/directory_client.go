@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 
+	"google.golang.org/grpc"
+
 	"github.com/orgsync/orgsync/connectors"
 	pb "github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb"
 )
@@ -27,26 +29,13 @@ func (c *directoryClient) stub(ctx context.Context) (pb.DirectoryClient, error) 
 	return pb.NewDirectoryClient(cc), nil
 }
 
-// fail converts a call's error and, if the plugin was lost, arranges a
-// restart.
-func (c *directoryClient) fail(ctx context.Context, op string, err error) error {
-	err = fromStatus(ctx, op, err)
-	c.p.lost(err)
-	return err
-}
-
 // Ping checks that the plugin process serves (its health service) and
 // then the connector's own Ping.
 func (c *directoryClient) Ping(ctx context.Context) error {
-	cc, err := c.p.get(ctx)
-	if err != nil {
+	return c.p.ping(ctx, func(cc *grpc.ClientConn) error {
+		_, err := pb.NewDirectoryClient(cc).Ping(ctx, &pb.Empty{})
 		return err
-	}
-	if err := health(ctx, cc); err != nil {
-		return c.fail(ctx, "ping", err)
-	}
-	_, err = pb.NewDirectoryClient(cc).Ping(ctx, &pb.Empty{})
-	return c.fail(ctx, "ping", err)
+	})
 }
 
 // Search streams the entries from the plugin and calls fn for each, in
@@ -68,7 +57,7 @@ func (c *directoryClient) Search(ctx context.Context, req connectors.SearchReque
 		PageSize:   int32(min(req.PageSize, 1<<30)),
 	})
 	if err != nil {
-		return c.fail(ctx, op, err)
+		return c.p.fail(ctx, op, err)
 	}
 	for {
 		batch, err := stream.Recv()
@@ -76,7 +65,7 @@ func (c *directoryClient) Search(ctx context.Context, req connectors.SearchReque
 			return nil
 		}
 		if err != nil {
-			return c.fail(ctx, op, err)
+			return c.p.fail(ctx, op, err)
 		}
 		entries, err := decodeEntries(op, batch)
 		if err != nil {
@@ -100,7 +89,7 @@ func (c *directoryClient) Read(ctx context.Context, id connectors.ID, attrs []st
 	}
 	e, err := s.Read(ctx, &pb.ReadRequest{Id: string(id), Attributes: attrs})
 	if err != nil {
-		return nil, c.fail(ctx, "read", err)
+		return nil, c.p.fail(ctx, "read", err)
 	}
 	return fromEntry("read", e)
 }
@@ -112,7 +101,7 @@ func (c *directoryClient) ReadDN(ctx context.Context, dn string, attrs []string)
 	}
 	e, err := s.ReadDN(ctx, &pb.ReadRequest{Dn: dn, Attributes: attrs})
 	if err != nil {
-		return nil, c.fail(ctx, "read", err)
+		return nil, c.p.fail(ctx, "read", err)
 	}
 	return fromEntry("read", e)
 }
@@ -129,7 +118,7 @@ func call[R any](ctx context.Context, c *directoryClient, op string, fn func(pb.
 	}
 	r, err := fn(s)
 	if err != nil {
-		return zero, c.fail(ctx, op, err)
+		return zero, c.p.fail(ctx, op, err)
 	}
 	return r, nil
 }

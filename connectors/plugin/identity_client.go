@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"google.golang.org/grpc"
+
 	"github.com/orgsync/orgsync/connectors"
 	pb "github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb"
 )
@@ -14,23 +16,12 @@ type identityClient struct {
 	p *proc
 }
 
-func (c *identityClient) fail(ctx context.Context, op string, err error) error {
-	err = fromStatus(ctx, op, err)
-	c.p.lost(err)
-	return err
-}
-
 // Ping checks the plugin's health and then the connector's own Ping.
 func (c *identityClient) Ping(ctx context.Context) error {
-	cc, err := c.p.get(ctx)
-	if err != nil {
+	return c.p.ping(ctx, func(cc *grpc.ClientConn) error {
+		_, err := pb.NewIdentitySourceClient(cc).Ping(ctx, &pb.Empty{})
 		return err
-	}
-	if err := health(ctx, cc); err != nil {
-		return c.fail(ctx, "ping", err)
-	}
-	_, err = pb.NewIdentitySourceClient(cc).Ping(ctx, &pb.Empty{})
-	return c.fail(ctx, "ping", err)
+	})
 }
 
 // Identities receives the streamed snapshot and puts it together.
@@ -44,7 +35,7 @@ func (c *identityClient) Identities(ctx context.Context) (*connectors.IdentitySn
 	defer cancel()
 	stream, err := pb.NewIdentitySourceClient(cc).Identities(sctx, &pb.Empty{})
 	if err != nil {
-		return nil, c.fail(ctx, op, err)
+		return nil, c.p.fail(ctx, op, err)
 	}
 	out := &connectors.IdentitySnapshot{}
 	last := false
@@ -57,7 +48,7 @@ func (c *identityClient) Identities(ctx context.Context) (*connectors.IdentitySn
 			return out, nil
 		}
 		if err != nil {
-			return nil, c.fail(ctx, op, err)
+			return nil, c.p.fail(ctx, op, err)
 		}
 		if last {
 			return nil, malformed(op, "a chunk after the last")

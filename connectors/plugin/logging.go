@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -89,25 +90,24 @@ func appendPairs(attrs []slog.Attr, kv []any) []slog.Attr {
 			v = redact.NationalIDs(x)
 		case error:
 			v = redact.NationalIDs(x.Error())
-		case hclog.Format:
-			v = redact.NationalIDs(strings.TrimSpace(strings.Join(strings.Fields(stringOf(x)), " ")))
+		case hclog.Format: // printf-style: the format, then its arguments
+			s := fmt.Sprint(x...)
+			if f, ok := first(x).(string); ok {
+				s = fmt.Sprintf(f, x[1:]...)
+			}
+			v = redact.NationalIDs(s)
 		}
 		attrs = append(attrs, slog.Any(key, v))
 	}
 	return attrs
 }
 
-func stringOf(f hclog.Format) string {
-	var b strings.Builder
-	for i, x := range f {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if s, ok := x.(string); ok {
-			b.WriteString(s)
-		}
+// first returns the first of xs, or nil.
+func first(xs []any) any {
+	if len(xs) == 0 {
+		return nil
 	}
-	return b.String()
+	return xs[0]
 }
 
 func (h *hcLogger) Trace(msg string, args ...any) { h.Log(hclog.Trace, msg, args...) }
@@ -185,11 +185,11 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	w.buf = append(w.buf, p...)
 	for {
-		i := strings.IndexByte(string(w.buf), '\n')
+		i := bytes.IndexByte(w.buf, '\n')
 		if i < 0 {
 			break
 		}
-		w.fn(strings.TrimRight(string(w.buf[:i]), "\r"))
+		w.fn(string(bytes.TrimRight(w.buf[:i], "\r")))
 		w.buf = w.buf[i+1:]
 	}
 	if len(w.buf) > 64<<10 { // a line without end: pass it on in pieces

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -85,6 +86,11 @@ func TestHCLogAdapter(t *testing.T) {
 	assert.Equal(t, "bad 010190-xxxx", attrs(c.records[2])["err"])
 	assert.Equal(t, "(missing)", attrs(c.records[3])["odd"])
 	assert.Equal(t, slog.LevelError, c.records[4].Level)
+	l.Info("f", "formatted", hclog.Format{"%s has %d", "0101901234", 2}, "empty", hclog.Format{})
+	fa := attrs(c.records[5])
+	assert.Equal(t, "010190-xxxx has 2", fa["formatted"])
+	assert.Equal(t, "", fa["empty"])
+	c.records = c.records[:5]
 	l.SetLevel(4) // hclog.Warn
 	l.Info("dropped")
 	assert.Len(t, c.records, 5)

@@ -23,23 +23,12 @@ func (c *payrollClient) stub(ctx context.Context) (pb.PayrollClient, error) {
 	return pb.NewPayrollClient(cc), nil
 }
 
-func (c *payrollClient) fail(ctx context.Context, op string, err error) error {
-	err = fromStatus(ctx, op, err)
-	c.p.lost(err)
-	return err
-}
-
 // Ping checks the plugin's health and then the connector's own Ping.
 func (c *payrollClient) Ping(ctx context.Context) error {
-	cc, err := c.p.get(ctx)
-	if err != nil {
+	return c.p.ping(ctx, func(cc *grpc.ClientConn) error {
+		_, err := pb.NewPayrollClient(cc).Ping(ctx, &pb.Empty{})
 		return err
-	}
-	if err := health(ctx, cc); err != nil {
-		return c.fail(ctx, "ping", err)
-	}
-	_, err = pb.NewPayrollClient(cc).Ping(ctx, &pb.Empty{})
-	return c.fail(ctx, "ping", err)
+	})
 }
 
 // Snapshot receives the streamed snapshot and puts it together.
@@ -67,7 +56,7 @@ func (c *payrollClient) collect(ctx context.Context, op string, start func(conte
 	defer cancel()
 	stream, err := start(sctx)
 	if err != nil {
-		return nil, c.fail(ctx, op, err)
+		return nil, c.p.fail(ctx, op, err)
 	}
 	col := &payrollCollector{op: op}
 	for {
@@ -76,7 +65,7 @@ func (c *payrollClient) collect(ctx context.Context, op string, start func(conte
 			return col, col.done()
 		}
 		if err != nil {
-			return nil, c.fail(ctx, op, err)
+			return nil, c.p.fail(ctx, op, err)
 		}
 		if err := col.add(ch); err != nil {
 			return nil, err

@@ -93,14 +93,31 @@ func (p *proc) get(ctx context.Context) (*grpc.ClientConn, error) {
 	return p.conn, nil
 }
 
-// lost records that a call failed at the transport, so that the next call
-// starts a fresh process (after making sure the old one is gone).
-func (p *proc) lost(err error) {
+// fail turns what a call across the boundary returned into the error the
+// contract promises and, if the call lost the plugin, arranges for the
+// next call to start a fresh process (after making sure the old one is
+// gone).
+func (p *proc) fail(ctx context.Context, op string, err error) error {
+	err = fromStatus(ctx, op, err)
 	if errors.Is(err, ErrCrashed) {
 		p.gate <- struct{}{}
 		p.broken = true
 		<-p.gate
 	}
+	return err
+}
+
+// ping checks that the plugin process serves (go-plugin's health service)
+// and then, with connectorPing, the connector's own Ping.
+func (p *proc) ping(ctx context.Context, connectorPing func(*grpc.ClientConn) error) error {
+	cc, err := p.get(ctx)
+	if err != nil {
+		return err
+	}
+	if err := health(ctx, cc); err != nil {
+		return p.fail(ctx, "ping", err)
+	}
+	return p.fail(ctx, "ping", connectorPing(cc))
 }
 
 // start starts the plugin process, runs the handshake and dispenses the

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -115,26 +113,8 @@ func checkSource(source string) error {
 	if strings.TrimSpace(source) == "" {
 		return errors.New("intake: the source has no name")
 	}
-	if err := plain(source, orgmodel.MaxTextBytes); err != nil {
-		return fmt.Errorf("intake: the source's name %w", err)
-	}
-	return nil
-}
-
-// plain refuses what no key or name holds: more than max bytes, bytes
-// that are not UTF-8, and control characters (NUL among them). The model
-// and connectors.CheckPayroll refuse the same.
-func plain(s string, max int) error {
-	if len(s) > max {
-		return fmt.Errorf("has %d bytes; the most is %d", len(s), max)
-	}
-	if !utf8.ValidString(s) {
-		return errors.New("is not valid UTF-8")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("holds the control character %U", r)
-		}
+	if err := connectors.CheckText(source, orgmodel.MaxTextBytes); err != nil {
+		return fmt.Errorf("intake: the source's name: %w", err)
 	}
 	return nil
 }

@@ -52,8 +52,8 @@ func ExportPayroll(snap orgmodel.Snapshot) (*connectors.PayrollSnapshot, error) 
 		switch {
 		case o.UserKey == "":
 			fail("Key", errors.New("is empty: a payroll record's key is its object's user key"))
-		case plain(o.UserKey, connectors.MaxKeyBytes) != nil:
-			fail("Key", plain(o.UserKey, connectors.MaxKeyBytes))
+		case connectors.CheckText(o.UserKey, connectors.MaxKeyBytes) != nil:
+			fail("Key", connectors.CheckText(o.UserKey, connectors.MaxKeyBytes))
 		default:
 			if other, dup := byKey[kindKey{o.Kind, o.UserKey}]; dup {
 				fail("Key", fmt.Errorf("%w (%s)", ErrDuplicateKey, other))

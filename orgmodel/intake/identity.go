@@ -50,12 +50,12 @@ type IdentityOptions struct {
 func (o IdentityOptions) Validate() error {
 	var errs []error
 	if o.AccountSystem != "" {
-		if err := plain(o.AccountSystem, orgmodel.MaxTextBytes); err != nil || blank(o.AccountSystem) {
+		if err := connectors.CheckText(o.AccountSystem, orgmodel.MaxTextBytes); err != nil || blank(o.AccountSystem) {
 			errs = append(errs, fmt.Errorf("intake: IdentityOptions.AccountSystem %q is not a system's name", clip(o.AccountSystem)))
 		}
 	}
 	for i, c := range o.TemporaryCategories {
-		if err := plain(c, orgmodel.MaxTextBytes); err != nil || blank(c) {
+		if err := connectors.CheckText(c, orgmodel.MaxTextBytes); err != nil || blank(c) {
 			errs = append(errs, fmt.Errorf("intake: IdentityOptions.TemporaryCategories[%d] %q is not a category", i, clip(c)))
 		}
 	}
@@ -175,7 +175,7 @@ func (c *identityChecker) fail(service bool, i int, key, field string, err error
 // key checks a record's key, or a reference to a unit, when present, and
 // reports whether it is good.
 func (c *identityChecker) key(service bool, i int, key, field, v string) bool {
-	if err := plain(v, connectors.MaxKeyBytes); err != nil {
+	if err := connectors.CheckText(v, connectors.MaxKeyBytes); err != nil {
 		c.fail(service, i, key, field, err)
 		return false
 	}
@@ -193,7 +193,7 @@ func (c *identityChecker) text(service bool, i int, key, field, v string, requir
 		c.fail(service, i, key, field, errors.New(what))
 		return
 	}
-	if err := plain(v, connectors.MaxFieldBytes); err != nil {
+	if err := connectors.CheckText(v, connectors.MaxFieldBytes); err != nil {
 		c.fail(service, i, key, field, err)
 	}
 }

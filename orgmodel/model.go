@@ -90,7 +90,7 @@ func New(opts Options) *Model {
 // rebuilt by replaying its commits.
 func Open(ctx context.Context, opts Options) (*Model, error) {
 	m := New(opts)
-	err := m.store.Load(ctx, func(c Commit) error {
+	replay := func(c Commit) error {
 		if c.Registration != nil {
 			if c.Registration.Seq != uint64(len(m.regs))+1 {
 				return fmt.Errorf("orgmodel: store is corrupt: registration %d follows %d", c.Registration.Seq, len(m.regs))
@@ -104,8 +104,16 @@ func Open(ctx context.Context, opts Options) (*Model, error) {
 			m.scheduled = c.Scheduled
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	if sl, ok := m.store.(StateLoader); ok {
+		last, sched, err := sl.LoadState(ctx, replay)
+		if err != nil {
+			return nil, err
+		}
+		m.lastEvent, m.scheduled = max(m.lastEvent, last), max(m.scheduled, sched)
+		return m, nil
+	}
+	if err := m.store.Load(ctx, replay); err != nil {
 		return nil, err
 	}
 	return m, nil

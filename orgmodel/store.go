@@ -8,7 +8,8 @@ import (
 
 // Store keeps what a Model registers, so the model survives a restart.
 // It is a log: the model appends one Commit per registration (and per run
-// of the scheduler) and replays them all at Open. The model does all the
+// of the scheduler) and replays them at Open (through [StateLoader], if the
+// store has it). The model does all the
 // validation and indexing; a store only has to be durable and atomic,
 // which is what a SQL store (a table per record type, one transaction per
 // commit) does well.
@@ -33,6 +34,20 @@ type Store interface {
 	SetCursor(ctx context.Context, name string, pos uint64) error
 	// Close releases the store.
 	Close() error
+}
+
+// StateLoader is an optional interface of a Store that keeps checkpoints:
+// a compacted copy of the registrations, without the events, which Open
+// reads instead of the whole log. A model needs every registration (it is
+// bitemporal), but not the events once they are delivered, nor one read
+// per commit, which is what makes a long history slow to load.
+type StateLoader interface {
+	// LoadState calls fn with every commit that holds a registration,
+	// oldest first; the commits may carry no events. It returns the Seq of
+	// the last event stored and the last day the scheduler fired (the
+	// largest Commit.Scheduled stored), which is all of the rest that Open
+	// needs.
+	LoadState(ctx context.Context, fn func(Commit) error) (lastEvent uint64, scheduled timeline.Date, err error)
 }
 
 // Commit is one atomic write to a Store.

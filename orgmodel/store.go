@@ -14,7 +14,12 @@ import (
 // which is what a SQL store (a table per record type, one transaction per
 // commit) does well.
 //
-// Implementations must be safe for concurrent use.
+// The text a store gets outside objects (a registration's actor and note,
+// subscriber names) is what the model has checked: valid UTF-8 without
+// control characters. Objects' attributes are to be kept byte for byte.
+//
+// Implementations must be safe for concurrent use. The conformance kit
+// is orgmodel/storetest.
 type Store interface {
 	// Load calls fn with every commit, oldest first. It stops at the first
 	// error fn returns, and returns it.

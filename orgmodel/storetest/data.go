@@ -14,6 +14,12 @@ import (
 // letters, other scripts, LDAP's special characters and a NUL.
 const hostile = "Åse Øster-Ærø, Ängel \"Ω\" <ß>; a=b+c\\d*(e)#日本 \x00end"
 
+// hostileText is hostile without the NUL: text the model checks before it
+// reaches a store (keys, a registration's actor and note, subscriber
+// names) holds no control characters, so a store may keep it in a text
+// column (PostgreSQL's cannot hold NUL). Attributes may hold anything.
+const hostileText = "Åse Øster-Ærø, Ängel \"Ω\" <ß>; a=b+c\\d*(e)#日本"
+
 var day = timeline.MustParseDate
 
 // richCommits returns commits that hold every kind of object with every
@@ -45,7 +51,7 @@ func richCommits(regs, events uint64) []om.Commit {
 			om.EngagementAttrs{Person: person, Unit: unit, EmploymentNumber: "12345", JobFunction: "Sygeplejerske", Type: "Månedsløn", Fraction: 0.37, Primary: true, PrimaryBy: "rules/primary", SourceUnit: unit2, PlacedBy: "rules/coupling"},
 			om.EngagementAttrs{Person: person, Unit: unit2, Fraction: 1})),
 		obj(uuid.New(), "L1", two(
-			om.ManagerAttrs{Unit: unit, Person: person, Engagement: eng, Type: "Leder", Level: "Niveau 1", Responsibilities: om.NewKeys("Personale", "Økonomi", hostile)},
+			om.ManagerAttrs{Unit: unit, Person: person, Engagement: eng, Type: "Leder", Level: "Niveau 1", Responsibilities: om.NewKeys("Personale", "Økonomi", hostileText)},
 			om.ManagerAttrs{Unit: unit, Type: "Leder"})),
 		obj(uuid.New(), "A1", two(
 			om.AssociationAttrs{Person: person, Unit: unit, Type: "Tillidsrepræsentant"},
@@ -65,7 +71,7 @@ func richCommits(regs, events uint64) []om.Commit {
 		// Nothing but an id and a kind: every optional field zero.
 		{ID: uuid.New(), Kind: om.KindUnit, Timeline: timeline.Of[om.Attrs](open, om.UnitAttrs{Name: "x"})},
 	}
-	reg1 := om.Registration{Seq: regs + 1, Time: at, Actor: "sd-import", Note: hostile}
+	reg1 := om.Registration{Seq: regs + 1, Time: at, Actor: "sd-import", Note: hostileText}
 	var c1 om.Commit
 	c1.Registration = &reg1
 	for i, o := range objs {

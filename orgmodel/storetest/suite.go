@@ -174,7 +174,7 @@ func testCursors(t *testing.T, f Fixture) {
 		name string
 		set  uint64
 		want uint64
-	}{{"adsync", 5, 5}, {"adsync", 3, 5}, {"adsync", 9, 9}, {"mail " + hostile, 2, 2}, {"adsync", 0, 9}} {
+	}{{"adsync", 5, 5}, {"adsync", 3, 5}, {"adsync", 9, 9}, {"mail " + hostileText, 2, 2}, {"adsync", 0, 9}} {
 		if err := s.SetCursor(bg(), step.name, step.set); err != nil {
 			t.Fatalf("SetCursor(%q, %d): %v", step.name, step.set, err)
 		}
@@ -199,7 +199,7 @@ func testCursors(t *testing.T, f Fixture) {
 		t.Fatalf("Cursor after racing acknowledgements = %d, want 149", got)
 	}
 	if s := reopen(t, &f, "cursors after reopen"); s != nil {
-		for name, want := range map[string]uint64{"adsync": 9, "mail " + hostile: 2, "race": 149} {
+		for name, want := range map[string]uint64{"adsync": 9, "mail " + hostileText: 2, "race": 149} {
 			if got, err := s.Cursor(bg(), name); err != nil || got != want {
 				t.Fatalf("Cursor(%q) after reopen = %d, %v; want %d", name, got, err, want)
 			}

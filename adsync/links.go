@@ -42,12 +42,17 @@ func NewMapLinks() *MapLinks {
 	return &MapLinks{ids: map[uuid.UUID]connectors.ID{}, dns: map[uuid.UUID]string{}, owners: map[connectors.ID]uuid.UUID{}}
 }
 
-// Set records a person's account.
+// Set records a person's account. An account has one owner: if it was
+// linked to someone else, that link goes.
 func (l *MapLinks) Set(person uuid.UUID, id connectors.ID, dn string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if old, ok := l.ids[person]; ok && old != id {
 		delete(l.owners, old)
+	}
+	if prev, ok := l.owners[id]; ok && prev != person {
+		delete(l.ids, prev)
+		delete(l.dns, prev)
 	}
 	l.ids[person], l.dns[person], l.owners[id] = id, dn, person
 }

@@ -72,6 +72,8 @@ func (c *checkpointer) wait() { c.wg.Wait() }
 // returns the last commit it covers. Hosts need not call it: the store
 // writes checkpoints by itself every Options.CheckpointEvery commits.
 func (s *ModelStore) Checkpoint(ctx context.Context) (uint64, error) {
+	s.db.checkpointing.Lock()
+	defer s.db.checkpointing.Unlock()
 	var through uint64
 	err := s.db.write(ctx, "checkpoint", func(tx *sql.Tx) error {
 		var covered, segments, last int64
@@ -149,7 +151,7 @@ func segmentBlob(n uint64, body []byte) []byte {
 	e.byte(segmentFormat)
 	e.uvarint(n)
 	e.b = append(e.b, body...)
-	return binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, crcTable))
+	return appendCRC(e.b)
 }
 
 // readSegment calls fn with each commit of a segment.

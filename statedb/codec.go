@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -84,7 +85,12 @@ func encodeVersions(key *Key, vs []om.Version) []byte {
 			e.attrs(o.ID, sp.Value)
 		}
 	}
-	return binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, crcTable))
+	return appendCRC(e.b)
+}
+
+// appendCRC appends the CRC-32C of b.
+func appendCRC(b []byte) []byte {
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
 }
 
 func (e *encoder) attrs(id uuid.UUID, a om.Attrs) {
@@ -368,6 +374,9 @@ func (d *decoder) attrs(id uuid.UUID, k om.Kind) om.Attrs {
 	case om.KindEngagement:
 		a := om.EngagementAttrs{Person: d.id(), Unit: d.id(), EmploymentNumber: d.str(), JobFunction: d.str(), Type: d.str()}
 		a.Fraction = math.Float64frombits(d.u64())
+		if math.IsNaN(a.Fraction) {
+			d.fail(errFormat) // the model never stores one
+		}
 		a.Primary, a.PrimaryBy, a.SourceUnit, a.PlacedBy = d.bool(), d.str(), d.id(), d.str()
 		return a
 	case om.KindManager:
@@ -379,7 +388,9 @@ func (d *decoder) attrs(id uuid.UUID, k om.Kind) om.Attrs {
 		}
 		keys := make([]string, n)
 		for i := range keys {
-			keys[i] = d.str()
+			if keys[i] = d.str(); strings.IndexByte(keys[i], 0) >= 0 {
+				d.fail(errFormat) // Keys cannot hold a NUL
+			}
 		}
 		a.Responsibilities = om.NewKeys(keys...)
 		return a

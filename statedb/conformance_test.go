@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/uuid"
+
 	om "github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/storetest"
 	"github.com/orgsync/orgsync/statedb"
@@ -13,7 +15,10 @@ import (
 var ctx = context.Background()
 
 // testKey is the key of every test database.
-var testKey = mustKey(statedb.GenerateKey())
+var (
+	testKeyText = statedb.GenerateKey()
+	testKey     = mustKey(testKeyText)
+)
 
 func mustKey(s string) *statedb.Key {
 	k, err := statedb.ParseKey([]byte(s))
@@ -64,4 +69,13 @@ func TestSQLiteConformanceCheckpointed(t *testing.T) {
 	storetest.TestStore(t, func(t *testing.T) storetest.Fixture {
 		return storeFixture(sqliteURL(t), statedb.Options{CheckpointEvery: 1})(t)
 	})
+}
+
+// uuidFor returns a fixed uuid for n, for tests that need stable ids.
+func uuidFor(n int) uuid.UUID {
+	var id uuid.UUID
+	id[15] = byte(n)
+	id[14] = byte(n >> 8)
+	id[6], id[8] = 0x40, 0x80
+	return id
 }

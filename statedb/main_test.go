@@ -13,6 +13,7 @@ import (
 // starts it, installing PostgreSQL where missing), a fresh database each.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
+		// The child's key comes from the parent's environment.
 		os.Exit(child())
 	}
 	os.Exit(pgtest.Main(m))

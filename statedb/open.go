@@ -58,6 +58,10 @@ type DB struct {
 
 	fence fence // the HA lease's epoch, once this host leads
 
+	// checkpointing lets one checkpoint be written at a time: on
+	// PostgreSQL two would race for the next segment.
+	checkpointing sync.Mutex
+
 	mu     sync.Mutex
 	closed bool
 	closer []func() error
@@ -180,6 +184,12 @@ func (db *DB) Read(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	return db.writeTx(ctx, op, true, fn)
+}
+
+// writeTx is write, with the lease check (fenced) or without it (for
+// taking the lease).
+func (db *DB) writeTx(ctx context.Context, op string, fenced bool, fn func(*sql.Tx) error) error {
 	if db.isClosed() {
 		return &Error{Kind: ErrClosed, Where: db.where, Op: op}
 	}
@@ -190,9 +200,11 @@ func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) erro
 	if err != nil {
 		return db.classify(op, err)
 	}
-	if err := db.fence.check(ctx, tx, db); err != nil {
-		tx.Rollback()
-		return err
+	if fenced {
+		if err := db.fence.check(ctx, tx, db); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

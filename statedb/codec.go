@@ -408,3 +408,65 @@ func (d *decoder) attrs(id uuid.UUID, k om.Kind) om.Attrs {
 	d.fail(fmt.Errorf("%w: kind %d", errFormat, k))
 	return nil
 }
+
+// eventsFormat is the format byte of an events chunk.
+const eventsFormat = 1
+
+// eventChunk is how many events one row of model_events holds.
+const eventChunk = 256
+
+// encodeEvents encodes consecutive events: the first Seq, then per event
+// its type, kinds, ids, registration and day.
+func encodeEvents(evs []om.Event) []byte {
+	e := &encoder{b: make([]byte, 0, 16+44*len(evs))}
+	e.byte(eventsFormat)
+	e.uvarint(uint64(len(evs)))
+	if len(evs) > 0 {
+		e.uvarint(evs[0].Seq)
+	}
+	for _, ev := range evs {
+		e.byte(byte(ev.Type))
+		e.byte(byte(ev.Kind))
+		e.b = append(e.b, ev.ID[:]...)
+		e.byte(byte(ev.OwnerKind))
+		e.id(ev.Owner)
+		e.uvarint(ev.Registration)
+		e.varint(int64(ev.Day))
+	}
+	return appendCRC(e.b)
+}
+
+// decodeEvents reads what encodeEvents wrote.
+func decodeEvents(blob []byte) ([]om.Event, error) {
+	if len(blob) < 5 {
+		return nil, errFormat
+	}
+	body, sum := blob[:len(blob)-4], binary.LittleEndian.Uint32(blob[len(blob)-4:])
+	if crc32.Checksum(body, crcTable) != sum {
+		return nil, errors.New("checksum mismatch")
+	}
+	if body[0] != eventsFormat {
+		return nil, fmt.Errorf("events in format %d, which this orgsync cannot read", body[0])
+	}
+	d := &decoder{b: body[1:]}
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		return nil, errFormat
+	}
+	evs := make([]om.Event, 0, n)
+	var seq uint64
+	if n > 0 {
+		seq = d.uvarint()
+	}
+	for i := range n {
+		ev := om.Event{Seq: seq + i, Type: om.EventType(d.byte()), Kind: om.Kind(d.byte()), ID: d.uuid16(), OwnerKind: om.Kind(d.byte()), Owner: d.id(), Registration: d.uvarint(), Day: d.date()}
+		if d.err != nil {
+			return nil, d.err
+		}
+		evs = append(evs, ev)
+	}
+	if len(d.b) != 0 {
+		return nil, errFormat
+	}
+	return evs, nil
+}

@@ -36,6 +36,11 @@ type ModelStore struct {
 	lastEvent uint64
 	uncertain bool // a commit failed in a way that may have written it
 	closed    bool
+	// lookups are the (keyed hash, person) pairs stored, so that a commit
+	// of a thousand persons whose national ids did not change writes
+	// none; loaded with the position.
+	lookups map[lookupKey]struct{}
+	pending []lookupKey // the lookups of the commit being written
 
 	ckpt checkpointer
 }
@@ -51,6 +56,11 @@ func (db *DB) Model() *ModelStore {
 	s.ckpt.s = s
 	db.onClose(s.Close)
 	return s
+}
+
+type lookupKey struct {
+	mac    [32]byte
+	person uuid.UUID
 }
 
 // ErrStale matches a commit refused because the database holds commits
@@ -69,13 +79,35 @@ func (s *ModelStore) state(ctx context.Context) error {
 		return nil
 	}
 	var seq, last int64
+	lookups := make(map[lookupKey]struct{})
 	err := s.db.read(ctx, "model", func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(last_event), 0) FROM model_commits`).Scan(&seq, &last)
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(last_event), 0) FROM model_commits`).Scan(&seq, &last); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT lookup, person FROM model_national_ids`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var mac, person []byte
+			if err := rows.Scan(&mac, &person); err != nil {
+				return err
+			}
+			var k lookupKey
+			if len(mac) != len(k.mac) || len(person) != len(k.person) {
+				return s.corrupt(errors.New("a national id lookup of the wrong size"))
+			}
+			copy(k.mac[:], mac)
+			copy(k.person[:], person)
+			lookups[k] = struct{}{}
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return err
 	}
-	s.next, s.lastEvent, s.loaded = uint64(seq)+1, uint64(last), true
+	s.next, s.lastEvent, s.lookups, s.loaded = uint64(seq)+1, uint64(last), lookups, true
 	return nil
 }
 
@@ -123,6 +155,10 @@ func (s *ModelStore) Commit(ctx context.Context, c om.Commit) error {
 		return err
 	}
 	s.next, s.lastEvent = seq+1, last
+	for _, k := range s.pending {
+		s.lookups[k] = struct{}{}
+	}
+	s.pending = nil
 	s.ckpt.committed(seq)
 	return nil
 }
@@ -150,9 +186,42 @@ func isConflict(err error) bool {
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
 
-// eventBatch is how many events one INSERT carries (9 parameters each,
-// well under SQLite's and PostgreSQL's limits).
-const eventBatch = 200
+// chunksPerInsert is how many event chunks one INSERT carries.
+const chunksPerInsert = 64
+
+// insertEvents stores a commit's events in chunks, many chunks to a
+// statement: on PostgreSQL each statement is a round trip.
+func (s *ModelStore) insertEvents(ctx context.Context, tx *sql.Tx, seq uint64, evs []om.Event) error {
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Seq != evs[i-1].Seq+1 {
+			return &Error{Kind: ErrInvalid, Where: s.where(), Op: "commit", Err: fmt.Errorf("event %d follows %d", evs[i].Seq, evs[i-1].Seq)}
+		}
+	}
+	var q strings.Builder
+	var args []any
+	for len(evs) > 0 {
+		q.Reset()
+		args = args[:0]
+		q.WriteString(`INSERT INTO model_events (first_seq, last_seq, commit_seq, events) VALUES `)
+		for n := 0; n < chunksPerInsert && len(evs) > 0; n++ {
+			chunk := evs[:min(eventChunk, len(evs))]
+			evs = evs[len(chunk):]
+			if n > 0 {
+				q.WriteByte(',')
+			}
+			k := len(args)
+			fmt.Fprintf(&q, "(%s,%s,%s,%s)", s.db.d.param(k+1), s.db.d.param(k+2), s.db.d.param(k+3), s.db.d.param(k+4))
+			args = append(args, int64(chunk[0].Seq), int64(chunk[len(chunk)-1].Seq), int64(seq), encodeEvents(chunk))
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookupBatch is how many national-id lookups one INSERT carries.
+const lookupBatch = 500
 
 func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Commit, blob []byte, last uint64) error {
 	var reg, at, actor, note any
@@ -163,25 +232,32 @@ func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Co
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, int64(seq), reg, at, actor, note, int64(c.Scheduled), int64(last), blob); err != nil {
 		return err
 	}
+	if err := s.insertEvents(ctx, tx, seq, c.Events); err != nil {
+		return err
+	}
+	// The keyed hashes of the commit's new national ids, one statement per
+	// batch (placeholders as the dialect binds them fastest).
+	var fresh []lookupKey
+	inCommit := map[lookupKey]bool{}
 	var q strings.Builder
-	args := make([]any, 0, 9*eventBatch)
-	for i := 0; i < len(c.Events); i += eventBatch {
+	args := make([]any, 0, 2*lookupBatch)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
 		q.Reset()
-		args = args[:0]
-		q.WriteString(`INSERT INTO model_events (seq, commit_seq, type, kind, id, owner, owner_kind, registration, day) VALUES `)
-		for j, e := range c.Events[i:min(i+eventBatch, len(c.Events))] {
-			if j > 0 {
+		q.WriteString(`INSERT INTO model_national_ids (lookup, person) VALUES `)
+		for i := 0; i < len(args); i += 2 {
+			if i > 0 {
 				q.WriteByte(',')
 			}
-			n := len(args)
-			fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9)
-			args = append(args, int64(e.Seq), int64(seq), int64(e.Type), int64(e.Kind), e.ID[:], e.Owner[:], int64(e.OwnerKind), int64(e.Registration), int64(e.Day))
+			fmt.Fprintf(&q, "(%s,%s)", s.db.d.param(i+1), s.db.d.param(i+2))
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return err
-		}
+		q.WriteString(` ON CONFLICT DO NOTHING`)
+		_, err := tx.ExecContext(ctx, q.String(), args...)
+		args = args[:0]
+		return err
 	}
-	seen := map[[2]string]bool{}
 	for _, v := range c.Versions {
 		if v.Deleted || v.Object.Kind != om.KindPerson {
 			continue
@@ -191,17 +267,24 @@ func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Co
 			if !ok || a.NationalID.IsZero() {
 				continue
 			}
-			lookup := s.db.key.lookup(a.NationalID)
-			k := [2]string{string(lookup), string(v.Object.ID[:])}
-			if seen[k] {
+			k := lookupKey{person: v.Object.ID}
+			copy(k.mac[:], s.db.key.lookup(a.NationalID))
+			if _, ok := s.lookups[k]; ok || inCommit[k] {
 				continue
 			}
-			seen[k] = true
-			if _, err := tx.ExecContext(ctx, `INSERT INTO model_national_ids (lookup, person) VALUES ($1, $2) ON CONFLICT DO NOTHING`, lookup, v.Object.ID[:]); err != nil {
-				return err
+			inCommit[k] = true
+			fresh = append(fresh, k)
+			if args = append(args, k.mac[:], k.person[:]); len(args) == 2*lookupBatch {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	if err := flush(); err != nil {
+		return err
+	}
+	s.pending = fresh
 	return nil
 }
 
@@ -367,32 +450,25 @@ func (s *ModelStore) open() error {
 	return nil
 }
 
-// events reads the events with after < Seq <= upto.
+// events reads the events with after < Seq <= upto, which are whole
+// chunks (the events of whole commits).
 func events(ctx context.Context, tx *sql.Tx, after, upto uint64) ([]om.Event, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, type, kind, id, owner, owner_kind, registration, day FROM model_events
-		WHERE seq > $1 AND seq <= $2 ORDER BY seq`, int64(after), int64(upto))
+	rows, err := tx.QueryContext(ctx, `SELECT events FROM model_events WHERE first_seq > $1 AND first_seq <= $2 ORDER BY first_seq`, int64(after), int64(upto))
 	if err != nil {
 		return nil, err
 	}
-	return scanEvents(rows)
-}
-
-func scanEvents(rows *sql.Rows) ([]om.Event, error) {
 	defer rows.Close()
 	var out []om.Event
 	for rows.Next() {
-		var seq, typ, kind, ownerKind, reg, day int64
-		var id, owner []byte
-		if err := rows.Scan(&seq, &typ, &kind, &id, &owner, &ownerKind, &reg, &day); err != nil {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
 			return nil, err
 		}
-		e := om.Event{Seq: uint64(seq), Type: om.EventType(typ), Kind: om.Kind(kind), OwnerKind: om.Kind(ownerKind), Registration: uint64(reg), Day: timeline.Date(day)}
-		if len(id) != 16 || len(owner) != 16 {
-			return nil, fmt.Errorf("event %d: malformed ids", seq)
+		evs, err := decodeEvents(blob)
+		if err != nil {
+			return nil, fmt.Errorf("events after %d: %w", after, err)
 		}
-		copy(e.ID[:], id)
-		copy(e.Owner[:], owner)
-		out = append(out, e)
+		out = append(out, evs...)
 	}
 	return out, rows.Err()
 }
@@ -407,13 +483,41 @@ func (s *ModelStore) Events(ctx context.Context, after uint64, limit int) ([]om.
 	}
 	var out []om.Event
 	err := s.db.read(ctx, "events", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT seq, type, kind, id, owner, owner_kind, registration, day FROM model_events
-			WHERE seq > $1 ORDER BY seq LIMIT $2`, int64(after), limit)
-		if err != nil {
-			return err
+		for pos := after; len(out) < limit; {
+			// A few chunks at a time: a chunk holds from 1 to 256.
+			rows, err := tx.QueryContext(ctx, `SELECT last_seq, events FROM model_events WHERE last_seq > $1 ORDER BY last_seq LIMIT 8`, int64(pos))
+			if err != nil {
+				return err
+			}
+			n := 0
+			for rows.Next() && len(out) < limit {
+				n++
+				var last int64
+				var blob []byte
+				if err := rows.Scan(&last, &blob); err != nil {
+					rows.Close()
+					return err
+				}
+				evs, err := decodeEvents(blob)
+				if err != nil {
+					rows.Close()
+					return s.corrupt(fmt.Errorf("events after %d: %w", pos, err))
+				}
+				for _, e := range evs {
+					if e.Seq > after && len(out) < limit {
+						out = append(out, e)
+					}
+				}
+				pos = uint64(last)
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if n < 8 {
+				break
+			}
 		}
-		out, err = scanEvents(rows)
-		return err
+		return nil
 	})
 	return out, err
 }

@@ -22,7 +22,7 @@ type Options struct {
 	// boarding, reports) to migrate along with the core one.
 	Schemas []Schema
 	// CheckpointEvery is how many commits the org model's store lets pass
-	// before it writes a checkpoint in the background (default 64); below
+	// before it writes a checkpoint in the background (default 512); below
 	// zero, it never does (Checkpoint still can).
 	CheckpointEvery int
 	// BusyTimeout is how long a SQLite statement waits for a lock held by
@@ -91,7 +91,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 
 func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.CheckpointEvery == 0 {
-		opts.CheckpointEvery = 64
+		opts.CheckpointEvery = 512
 	}
 	if opts.BusyTimeout <= 0 {
 		opts.BusyTimeout = 5 * time.Second
@@ -287,6 +287,11 @@ type dialect interface {
 	name() string
 	// kind returns the error kind of a driver error.
 	kind(err error) error
+	// param is the placeholder of the i-th argument (from 1) in
+	// statements built with many: SQLite looks "$N" up by name, which
+	// costs per parameter what the whole statement is worth, and binds
+	// "?" by position.
+	param(i int) string
 	// readOptions are the options of a read transaction.
 	readOptions() *sql.TxOptions
 	// lockMigrations serialises migrations of concurrent hosts.

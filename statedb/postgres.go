@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,6 +20,8 @@ import (
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
+
+func (postgresDialect) param(i int) string { return "$" + strconv.Itoa(i) }
 
 // kind classifies by SQLSTATE class (postgresql.org/docs/current/errcodes-appendix.html)
 // and, for errors before or without a reply, by what the network said.

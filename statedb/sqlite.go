@@ -34,6 +34,8 @@ type sqliteDialect struct{}
 
 func (sqliteDialect) name() string { return "sqlite" }
 
+func (sqliteDialect) param(int) string { return "?" }
+
 func (sqliteDialect) kind(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

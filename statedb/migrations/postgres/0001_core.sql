@@ -18,17 +18,21 @@ CREATE TABLE model_commits (
 	versions      BYTEA NOT NULL        -- the versions, encoded (codec.go)
 );
 
+-- The events, in chunks of up to 256 (a row per event would cost a
+-- commit of a thousand changes a thousand rows): each chunk holds
+-- consecutive events of one commit, encoded (codec.go).
 CREATE TABLE model_events (
-	seq          BIGINT PRIMARY KEY,
-	commit_seq   BIGINT NOT NULL REFERENCES model_commits (seq),
-	type         SMALLINT NOT NULL,
-	kind         SMALLINT NOT NULL,
-	id           BYTEA NOT NULL,
-	owner        BYTEA NOT NULL,
-	owner_kind   SMALLINT NOT NULL,
-	registration BIGINT NOT NULL,
-	day          BIGINT NOT NULL
+	first_seq  BIGINT PRIMARY KEY,  -- the Seq of the chunk's first event
+	last_seq   BIGINT NOT NULL,     -- and of its last
+	commit_seq BIGINT NOT NULL REFERENCES model_commits (seq),
+	events     BYTEA NOT NULL
 );
+CREATE UNIQUE INDEX model_events_last_seq ON model_events (last_seq);
+
+-- The blobs are compact and mostly random (ids, sealed national ids):
+-- compressing them costs more than it saves.
+ALTER TABLE model_commits ALTER COLUMN versions SET STORAGE EXTERNAL;
+ALTER TABLE model_events ALTER COLUMN events SET STORAGE EXTERNAL;
 
 CREATE TABLE model_cursors (
 	name TEXT PRIMARY KEY,

@@ -18,17 +18,16 @@ CREATE TABLE model_commits (
 	versions      BLOB NOT NULL         -- the versions, encoded (codec.go)
 ) STRICT;
 
+-- The events, in chunks of up to 256 (a row per event would cost a
+-- commit of a thousand changes a thousand rows): each chunk holds
+-- consecutive events of one commit, encoded (codec.go).
 CREATE TABLE model_events (
-	seq          INTEGER PRIMARY KEY,
-	commit_seq   INTEGER NOT NULL REFERENCES model_commits (seq),
-	type         INTEGER NOT NULL,
-	kind         INTEGER NOT NULL,
-	id           BLOB NOT NULL,
-	owner        BLOB NOT NULL,
-	owner_kind   INTEGER NOT NULL,
-	registration INTEGER NOT NULL,
-	day          INTEGER NOT NULL
+	first_seq  INTEGER PRIMARY KEY,  -- the Seq of the chunk's first event
+	last_seq   INTEGER NOT NULL,     -- and of its last
+	commit_seq INTEGER NOT NULL REFERENCES model_commits (seq),
+	events     BLOB NOT NULL
 ) STRICT;
+CREATE UNIQUE INDEX model_events_last_seq ON model_events (last_seq);
 
 CREATE TABLE model_cursors (
 	name TEXT PRIMARY KEY,

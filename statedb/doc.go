@@ -22,7 +22,10 @@
 //     ([DB.Links], [DB.Tokens]).
 //   - Other modules' tables (the mail outbox, boarding, reports): a module
 //     brings a [Schema], its migrations per dialect, in Options.Schemas,
-//     and runs its statements with [DB.Write] and [DB.Read].
+//     and runs its statements with [DB.Write] and [DB.Read]; a
+//     [CommitHook] ([DB.OnModelCommit]) writes in the same transaction as
+//     an org-model commit, so that what a registration causes (a message
+//     to send) is stored with it or not at all.
 //
 // # Schema
 //

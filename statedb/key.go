@@ -158,3 +158,12 @@ func (k *Key) lookup(c orgmodel.CPR) []byte {
 func (k *Key) matches(check string) bool {
 	return len(check) > 0 && hmac.Equal([]byte(check), []byte(k.check))
 }
+
+// LoadKey reads the key from file, or from $ORGSYNC_DB_KEY if file is
+// "": the two places a deployment keeps it.
+func LoadKey(file string) (*Key, error) {
+	if file != "" {
+		return KeyFromFile(file)
+	}
+	return KeyFromEnv("")
+}

@@ -285,7 +285,32 @@ func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Co
 		return err
 	}
 	s.pending = fresh
+	s.db.hooksMu.RLock()
+	hooks := s.db.hooks
+	s.db.hooksMu.RUnlock()
+	for _, h := range hooks {
+		if err := h(ctx, tx, c); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// CommitHook runs in the transaction of each org-model commit, after the
+// commit's rows are written: what it writes is stored with the commit or
+// not at all, and an error from it fails the commit (the model does not
+// advance). The mail outbox queues the messages a registration causes
+// this way, so that no message is lost or sent for a registration that
+// did not happen. A hook must be idempotent: a commit whose transaction
+// failed is retried.
+type CommitHook func(ctx context.Context, tx *sql.Tx, c om.Commit) error
+
+// OnModelCommit adds a hook to every commit of the org model's stores on
+// db. Add hooks before the model commits.
+func (db *DB) OnModelCommit(h CommitHook) {
+	db.hooksMu.Lock()
+	defer db.hooksMu.Unlock()
+	db.hooks = append(db.hooks, h)
 }
 
 // PersonsByNationalID returns the persons that held the national id in

@@ -58,6 +58,9 @@ type DB struct {
 
 	fence fence // the HA lease's epoch, once this host leads
 
+	hooksMu sync.RWMutex
+	hooks   []CommitHook
+
 	// checkpointing lets one checkpoint be written at a time: on
 	// PostgreSQL two would race for the next segment.
 	checkpointing sync.Mutex

@@ -17,6 +17,7 @@ import (
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/synth"
+	"github.com/orgsync/orgsync/statedb"
 	"github.com/orgsync/orgsync/username"
 )
 
@@ -41,6 +42,13 @@ the org model comes from, the engine's mapping and rules, the username rules,
 and optionally the chapel's policy and breaker. A key it does not know is an
 error, and every problem is reported with its file and line before anything
 is done.
+
+--db URL keeps the org model and the account links in the deployment's
+state database (sqlite:/var/lib/orgsync/orgsync.db, or postgres://…; package
+statedb) instead of building them afresh each run: the first run fills the
+model from the configuration's source, later runs go on from what is
+stored. Its key comes from --db-key-file or ORGSYNC_DB_KEY (statedb's
+GenerateKey makes one; keep it apart from the database).
 
 --inmem-demo runs against an in-memory directory instead of AD: the
 configuration (testdata/sync/sync.yaml unless --config says otherwise) synced
@@ -68,6 +76,7 @@ type syncCmd struct {
 	out            string
 	fingerprint    string
 	demo           bool
+	db, dbKeyFile  string // --db, --db-key-file
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) int {
@@ -93,6 +102,8 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 		asJSON      = fs.Bool("json", false, "plan: print the plan as JSON (national ids masked)")
 		out         = fs.String("out", "", "plan: write the plan to this `FILE` instead of the standard output")
 		fingerprint = fs.String("fingerprint", "", "apply: the `fingerprint` of the reviewed plan (required)")
+		db          = fs.String("db", "", "keep the org model and the links in the state database at `URL` (sqlite:PATH or postgres://…)")
+		dbKeyFile   = fs.String("db-key-file", "", "with --db: a `FILE` holding the database's key (default ORGSYNC_DB_KEY)")
 	)
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -101,7 +112,7 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	c := &syncCmd{sub: sub, stdout: stdout, stderr: stderr, asJSON: *asJSON, out: *out, fingerprint: strings.TrimSpace(*fingerprint), demo: *demo}
+	c := &syncCmd{sub: sub, stdout: stdout, stderr: stderr, asJSON: *asJSON, out: *out, fingerprint: strings.TrimSpace(*fingerprint), demo: *demo, db: *db, dbKeyFile: *dbKeyFile}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "orgsync %s: "+format+"\n", append([]any{sub}, a...)...)
 		return 2
@@ -119,6 +130,10 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 		return fail("--fingerprint is required: apply applies only a reviewed plan (run plan, read it, then apply --fingerprint F); reconcile plans and applies at once")
 	case *configFile == "" && !*demo:
 		return fail("--config FILE is required (see testdata/sync/sync.yaml), or try --inmem-demo")
+	case *db != "" && *demo:
+		return fail("--db keeps the state of runs against AD; the demo directory is built afresh each run, so it keeps nothing")
+	case *dbKeyFile != "" && *db == "":
+		return fail("--db-key-file goes with --db")
 	}
 
 	data := syncDemoConfig
@@ -155,12 +170,32 @@ func (c *syncCmd) run(ctx context.Context) int {
 		return 1
 	}
 	model := orgmodel.New(orgmodel.Options{Zone: c.setup.zone})
-	mu, err := synth.Generate(c.setup.synth)
-	if err != nil {
-		return failed("the org model: %v", err)
+	var links adsync.Links = adsync.NewMapLinks()
+	if c.db != "" {
+		db, err := openStateDB(ctx, c.db, c.dbKeyFile)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "orgsync %s: the state database: %v\n", c.sub, err)
+			if errors.Is(err, statedb.ErrInvalid) || errors.Is(err, statedb.ErrKey) {
+				return 2
+			}
+			return 1
+		}
+		defer db.Close()
+		if model, err = orgmodel.Open(ctx, orgmodel.Options{Zone: c.setup.zone, Store: db.Model()}); err != nil {
+			return failed("the org model in %s: %v", db, err)
+		}
+		if links, err = db.Links(ctx, c.setup.ad.URL+" "+c.setup.cfg.Sync.Base); err != nil {
+			return failed("the links in %s: %v", db, err)
+		}
 	}
-	if err := mu.Load(ctx, model, time.Now()); err != nil {
-		return failed("the org model: %v", err)
+	if len(model.Registrations(1)) == 0 {
+		mu, err := synth.Generate(c.setup.synth)
+		if err != nil {
+			return failed("the org model: %v", err)
+		}
+		if err := mu.Load(ctx, model, time.Now()); err != nil {
+			return failed("the org model: %v", err)
+		}
 	}
 	var (
 		dir  connectors.Directory
@@ -185,7 +220,7 @@ func (c *syncCmd) run(ctx context.Context) int {
 		dir = d
 	}
 	defer dir.Close()
-	rec, err := wireSync(ctx, c.setup, model, dir, root, func() time.Time { return c.now })
+	rec, err := wireSync(ctx, c.setup, model, links, dir, root, func() time.Time { return c.now })
 	if err != nil {
 		return failed("%v", err)
 	}
@@ -211,10 +246,10 @@ func (c *syncCmd) run(ctx context.Context) int {
 }
 
 // wireSync makes the engine, the username generator, the chapel and the
-// reconciler over dir, and loads the links from the org model's accounts
-// and the anchors in the directory.
-func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, dir connectors.Directory, root string, now func() time.Time) (*adsync.Reconciler, error) {
-	links := adsync.NewMapLinks()
+// reconciler over dir, and loads the links (in memory, or the state
+// database's) from the org model's accounts and the anchors in the
+// directory.
+func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, links adsync.Links, dir connectors.Directory, root string, now func() time.Time) (*adsync.Reconciler, error) {
 	eng, err := adsync.NewEngine(s.cfg.Sync, dir, links)
 	if err != nil {
 		return nil, err
@@ -242,6 +277,16 @@ func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, dir conn
 		}
 	}
 	return rec, nil
+}
+
+// openStateDB opens the state database with the key from keyFile, or
+// ORGSYNC_DB_KEY.
+func openStateDB(ctx context.Context, url, keyFile string) (*statedb.DB, error) {
+	key, err := statedb.LoadKey(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	return statedb.Open(ctx, url, statedb.Options{Key: key})
 }
 
 // plan prints the plan, as text or JSON, to the standard output or --out.

@@ -90,7 +90,7 @@ func newSyncDemo(ctx context.Context, s *syncSetup, model *orgmodel.Model, now t
 
 	// The last sync, until it had nothing more to do.
 	then := now.Add(-syncDemoAgo)
-	rec, err := wireSync(ctx, s, model, twin, root, func() time.Time { return then })
+	rec, err := wireSync(ctx, s, model, adsync.NewMapLinks(), twin, root, func() time.Time { return then })
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/internal/adtest"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/statedb"
 )
 
 // TestSyncOnSamba runs plan, apply --fingerprint and plan against the
@@ -148,4 +150,32 @@ chapel:
 	})
 	require.NoError(t, err)
 	assert.Greater(t, managed, creates/2)
+
+	// With --db, the org model and the links are the state database's:
+	// the first run fills the model and links every account; the next
+	// plan, from what is stored, has nothing to do.
+	db := "sqlite:" + filepath.Join(dir, "orgsync.db")
+	keyText := statedb.GenerateKey()
+	t.Setenv(statedb.KeyEnv, keyText)
+	out, errOut, status = cli("reconcile", "--db", db)
+	require.Equal(t, 0, status, errOut+out)
+	out, errOut, status = cli("plan", "--db", db)
+	require.Equal(t, 0, status, errOut+out)
+	assert.Contains(t, out, "\naccounts: 0 operations, 0 persons failed\n", out)
+	key, err := statedb.ParseKey([]byte(keyText))
+	require.NoError(t, err)
+	state, err := statedb.Open(ctx, db, statedb.Options{Key: key})
+	require.NoError(t, err)
+	defer state.Close()
+	links, err := state.Links(ctx, s.LDAPSURL()+" "+base)
+	require.NoError(t, err)
+	assert.Equal(t, creates, links.Len(), "every account is linked in the database")
+	model, err := orgmodel.Open(ctx, orgmodel.Options{Store: state.Model()})
+	require.NoError(t, err)
+	assert.Len(t, model.Registrations(1), 2, "the synthetic municipality's two imports, registered once")
+	// Without the key, the database is refused.
+	t.Setenv(statedb.KeyEnv, "")
+	_, errOut, status = cli("plan", "--db", db)
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "ORGSYNC_DB_KEY is not set")
 }

@@ -39,6 +39,12 @@
 // directReports on the other side; every write goes into a change feed
 // that reports deletions and resumes from a token.
 //
+// [Directory.Snapshot] writes the whole state, change feed included, as a
+// versioned JSON document ([SnapshotFormat]), and [Restore] builds a
+// directory from one with the same objectGUIDs, DNs, memberships and
+// references, on which a token from before the snapshot resumes where it
+// left off; a demo uses them to keep the twin between runs.
+//
 // What it does not do: authentication, access control, AD's other account
 // flags, ranged attribute retrieval, replication. Its schema covers the
 // attributes of users, groups and organizational units that orgsync writes;

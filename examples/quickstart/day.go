@@ -19,6 +19,16 @@ import (
 // workerName is the worker's subscription to the org model's events.
 const workerName = "quickstart-adsync"
 
+// hires are the day's new employees, one a run on a state database: the
+// first run's is always the first.
+var hires = [...]struct{ given, surname, key string }{
+	{"Freja Sofie", "Østergaard", "QS-1"},
+	{"Ahmed Karim", "Nørgaard", "QS-2"},
+	{"Signe Marie", "Ølgod", "QS-3"},
+	{"Jonas", "Ærenlund", "QS-4"},
+	{"Zofia", "Kowalska-Ørum", "QS-5"},
+}
+
 // result is what the worker did for one person, and when.
 type result struct {
 	person uuid.UUID
@@ -70,14 +80,19 @@ func (j *job) day(ctx context.Context) error {
 
 	// A hire, starting today, in the unit of the sample employee.
 	var cs orgmodel.ChangeSet
-	hire := cs.Add("", timeline.Since(day), orgmodel.PersonAttrs{GivenNames: "Freja Sofie", Surname: "Østergaard"})
-	cs.Add("QS-1", timeline.Since(day), orgmodel.EngagementAttrs{Person: hire, Unit: hireUnit, EmploymentNumber: "QS-1", JobFunction: "Pædagog", Type: "Månedsløn", Fraction: 1, Primary: true})
+	h := hires[j.runs%len(hires)]
+	key := fmt.Sprintf("%s-%d", h.key, j.runs/len(hires))
+	if j.runs < len(hires) {
+		key = h.key
+	}
+	hire := cs.Add("", timeline.Since(day), orgmodel.PersonAttrs{GivenNames: h.given, Surname: h.surname})
+	cs.Add(key, timeline.Since(day), orgmodel.EngagementAttrs{Person: hire, Unit: hireUnit, EmploymentNumber: key, JobFunction: "Pædagog", Type: "Månedsløn", Fraction: 1, Primary: true})
 	r, err := j.register(ctx, &cs, hire, results)
 	if err != nil {
 		return err
 	}
 	u, _ := g.Unit(hireUnit)
-	fmt.Fprintf(j.w, "  hire    Freja Sofie Østergaard, Pædagog in %s from today\n", u.Name)
+	fmt.Fprintf(j.w, "  hire    %s %s, Pædagog in %s from today\n", h.given, h.surname, u.Name)
 	if err := j.describe(ctx, r); err != nil {
 		return err
 	}

@@ -19,6 +19,16 @@
 //	go run ./examples/quickstart --ldap-url ldaps://dc1.example.org --ca-file ca.pem \
 //		--bind svc-orgsync@example.org --password-file ad-password --base OU=Sandbox,DC=example,DC=org
 //
+// With --db FILE it keeps its state in the deployment's state database
+// (package statedb, a SQLite file, or PostgreSQL given a postgres:// URL):
+// the org model, the account links, the read-back's token, the worker's
+// position, its own table of runs (a module's schema, added the way the
+// outbox and boarding add theirs) and, without a domain controller, the
+// twin's contents. A second run on the same file goes on from the first:
+// its first reconcile plans nothing, and it lives through the next day.
+//
+//	go run ./examples/quickstart --db /tmp/qs.db
+//
 // It wires the library in Go, as a service of one's own would: the
 // configuration is Go values, not a file (the operator CLI, examples/orgsync,
 // reads the same settings from a file).

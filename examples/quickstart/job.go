@@ -35,7 +35,7 @@ type job struct {
 	base  string
 	mu    *synth.Municipality
 	model *orgmodel.Model
-	links *adsync.MapLinks
+	links links
 	eng   *adsync.Engine
 	rec   *adsync.Reconciler
 	back  *adsync.ReadBack
@@ -46,9 +46,19 @@ type job struct {
 	// groups are the group rules' groups: DN → name.
 	groups map[string]string
 	chapel string // the chapel OU
+	// runs counts the runs before this one on the state database (0
+	// without one): each lives through another day, with another hire.
+	runs int
 
 	clockMu sync.Mutex
 	at      time.Time
+}
+
+// links are the engine's account links, in memory or in the state
+// database.
+type links interface {
+	adsync.Links
+	Len() int
 }
 
 // now is the engine's clock: the job sets it, nothing reads the wall clock.
@@ -74,18 +84,36 @@ func municipality(o options) synth.Config {
 // newJob builds the org model, prepares the directory (the chapel OU, the
 // groups) and wires the engine, the chapel, the reconciler and the
 // read-back.
-func newJob(ctx context.Context, o options, dir connectors.Directory, w io.Writer) (*job, error) {
+//
+// With st (--db), the org model, the links and the change-feed token are
+// the database's, and a later run goes on from the previous one: its
+// model, and its clock.
+func newJob(ctx context.Context, o options, dir connectors.Directory, w io.Writer, st *state) (*job, error) {
 	j := &job{w: w, dir: dir, base: o.base, model: orgmodel.New(orgmodel.Options{})}
-	j.setNow(j.model.Zone().Start(o.today).Add(7 * time.Hour))
 	var err error
+	if st != nil {
+		if j.model, err = orgmodel.Open(ctx, orgmodel.Options{Store: st.db.Model()}); err != nil {
+			return nil, err
+		}
+	}
+	j.setNow(j.model.Zone().Start(o.today).Add(7 * time.Hour))
+	if st != nil && st.last != nil {
+		j.setNow(st.last.clock)
+		j.runs = st.last.n
+	}
 	if j.mu, err = synth.Generate(municipality(o)); err != nil {
 		return nil, err
 	}
-	// Registrations carry the wall clock: they say when the model learnt
-	// something, which never goes backwards; the job's clock says which
-	// day it is.
-	if err := j.mu.Load(ctx, j.model, time.Now()); err != nil {
-		return nil, err
+	switch _, known := j.model.Latest().Object(j.mu.Root); {
+	case len(j.model.Registrations(1)) == 0:
+		// Registrations carry the wall clock: they say when the model
+		// learnt something, which never goes backwards; the job's
+		// clock says which day it is.
+		if err := j.mu.Load(ctx, j.model, time.Now()); err != nil {
+			return nil, err
+		}
+	case !known:
+		return nil, errors.New("the database's org model is not the synthetic municipality of these --persons and --seed")
 	}
 	j.chapel = "OU=Kapellet," + j.base
 	groupsOU := "OU=Grupper," + j.base
@@ -122,7 +150,18 @@ func newJob(ctx context.Context, o options, dir connectors.Directory, w io.Write
 		j.groups[r.Group] = rdn.Value
 	}
 
-	j.links = adsync.NewMapLinks()
+	var tokens adsync.TokenStore = &adsync.MemTokens{}
+	if st != nil {
+		// One directory per database (openState checks): its links and
+		// change-feed token are kept under one name.
+		const name = "quickstart"
+		if j.links, err = st.db.Links(ctx, name); err != nil {
+			return nil, err
+		}
+		tokens = st.db.Tokens(name)
+	} else {
+		j.links = adsync.NewMapLinks()
+	}
 	if j.eng, err = adsync.NewEngine(cfg, dir, j.links); err != nil {
 		return nil, err
 	}
@@ -159,7 +198,7 @@ func newJob(ctx context.Context, o options, dir connectors.Directory, w io.Write
 	}
 	applier := adsync.Applier{Usernames: j.names}
 	j.rec = &adsync.Reconciler{Engine: j.eng, Model: j.model, Applier: applier, Chapel: runner, Now: j.now}
-	j.back = &adsync.ReadBack{Engine: j.eng, Model: j.model, Tokens: &adsync.MemTokens{}, Applier: applier, Now: j.now}
+	j.back = &adsync.ReadBack{Engine: j.eng, Model: j.model, Tokens: tokens, Applier: applier, Now: j.now}
 	return j, nil
 }
 

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/internal/adtest"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
+	"github.com/orgsync/orgsync/statedb"
 )
 
 func TestMain(m *testing.M) { os.Exit(adtest.Main(m)) }
@@ -30,7 +34,7 @@ func quickstart(t *testing.T, dir connectors.Directory, base string, persons int
 	defer cancel()
 	var out bytes.Buffer
 	o := options{persons: persons, seed: 1, today: timeline.MustParseDate("2026-12-01"), base: base}
-	j, err := newJob(ctx, o, dir, &out)
+	j, err := newJob(ctx, o, dir, &out, nil)
 	require.NoError(t, err)
 	require.NoError(t, j.run(ctx), out.String())
 	return j, out.String()
@@ -158,6 +162,94 @@ func TestQuickstartOnSamba(t *testing.T) {
 	assert.NotContains(t, first[1], "created", out)
 	assert.Contains(t, first[1], "chapel: reactivate", out)
 	assert.Contains(t, out, "\n  plan    0 operations, 0 chapel actions")
+}
+
+// TestQuickstartWithDatabase runs the quickstart three times on one
+// SQLite file, as the README shows: the first builds everything; the
+// second picks up where the first stopped (its first reconcile plans
+// nothing, with the twin, the links and the read-back's token restored)
+// and lives through the next day; the third refuses to go back in time.
+func TestQuickstartWithDatabase(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "orgsync.db")
+	t.Setenv("ORGSYNC_DB_KEY", "")
+	os.Unsetenv("ORGSYNC_DB_KEY")
+	o := options{persons: 200, seed: 1, today: timeline.MustParseDate("2026-12-01"), db: path}
+	var first bytes.Buffer
+	require.NoError(t, start(ctx, o, &first), first.String())
+	out1 := first.String()
+	assert.Contains(t, out1, "key         made "+path+".key")
+	assert.Contains(t, out1, "state       "+path+": run 1, a new database")
+	assert.Regexp(t, `(?m)^reconcile 1  created \d+ accounts`, out1)
+	assert.Contains(t, out1, "hire    Freja Sofie Østergaard")
+	assert.Contains(t, out1, "state       saved in "+path+": run 1 lived through 2026-12-02")
+	st, err := os.Stat(path + ".key")
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "the key file is the owner's only")
+
+	var second bytes.Buffer
+	require.NoError(t, start(ctx, o, &second), second.String())
+	out2 := second.String()
+	assert.Contains(t, out2, "state       "+path+": run 2, going on from run 1")
+	assert.NotContains(t, out2, "key         made")
+	first1 := regexp.MustCompile(`(?m)^reconcile 1  (.*)$`).FindStringSubmatch(out2)
+	require.NotNil(t, first1, out2)
+	assert.Contains(t, first1[1], "nothing to do: 0 operations", out2)
+	assert.Regexp(t, `(?m)^read-back   0 changes read from the directory's feed`, out2, "the token from run 1 resumes the feed")
+	assert.Contains(t, out2, "a day of changes, 2026-12-03")
+	assert.Regexp(t, `(?m)^  hire    Ahmed Karim Nørgaard.*\n +→ create CN=Ahmed Karim Nørgaard,OU=`, out2)
+	assert.Contains(t, out2, "\n  plan    0 operations, 0 chapel actions")
+	assert.Contains(t, out2, "run 2 lived through 2026-12-03")
+	// (The temporary directory's name holds ten digits in a row.)
+	assert.NotRegexp(t, `\d{6}-?\d{4}`, strings.ReplaceAll(out1+out2, path, "DB"), "no national id is printed")
+
+	// Going back in time, or another municipality, is refused.
+	back := o
+	back.todaySet = true
+	err = start(ctx, back, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "has lived through 2026-12-03 already")
+	other := o
+	other.seed = 2
+	err = start(ctx, other, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--persons 200 --seed 1")
+	// A key other than the database's is refused.
+	wrong := o
+	wrong.dbKeyFile = filepath.Join(t.TempDir(), "wrong.key")
+	require.NoError(t, os.WriteFile(wrong.dbKeyFile, []byte(statedb.GenerateKey()), 0o600))
+	err = start(ctx, wrong, io.Discard)
+	require.ErrorIs(t, err, statedb.ErrKey)
+}
+
+// TestQuickstartOnSambaWithDatabase runs the quickstart twice against the
+// harness's Samba AD DC with a state database: the second run goes on
+// from the first's org model, links and token, plans nothing at first,
+// and lives through the next day.
+func TestQuickstartOnSambaWithDatabase(t *testing.T) {
+	s := adtest.Start(t)
+	base := s.NewOU(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "orgsync.db")
+	o := options{persons: 120, seed: 1, today: timeline.MustParseDate("2026-12-01"), base: base, db: path,
+		ad: &ad.Config{URL: s.LDAPSURL(), RootCAs: s.RootCAs, ServerName: adtest.Hostname, BindDN: adtest.AdminUPN, BindPassword: adtest.AdminPassword}}
+	var first, second bytes.Buffer
+	require.NoError(t, start(ctx, o, &first), first.String())
+	assert.Regexp(t, `(?m)^reconcile 1  created \d+ accounts`, first.String())
+	require.NoError(t, start(ctx, o, &second), second.String())
+	out := second.String()
+	assert.Regexp(t, `(?m)^reconcile 1  nothing to do: 0 operations`, out)
+	assert.Contains(t, out, "a day of changes, 2026-12-03")
+	assert.Regexp(t, `(?m)^  hire    Ahmed Karim Nørgaard.*\n +→ create CN=Ahmed Karim Nørgaard,OU=`, out)
+	assert.Contains(t, out, "\n  plan    0 operations, 0 chapel actions")
+	// The state is of this directory: the twin cannot take it over.
+	twin := o
+	twin.ad, twin.base = nil, ""
+	err := start(ctx, twin, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds the state of runs against Active Directory at "+s.LDAPSURL())
 }
 
 func TestOptions(t *testing.T) {

@@ -65,7 +65,14 @@ func (e *encoder) id(v uuid.UUID) {
 
 // encodeVersions returns the blob of a commit's versions.
 func encodeVersions(key *Key, vs []om.Version) []byte {
-	e := &encoder{key: key, b: make([]byte, 0, 64+96*len(vs))}
+	return encodeVersionsSealed(key, nil, vs)
+}
+
+// encodeVersionsSealed is encodeVersions with the national ids sealed
+// before kept in seals (and the new ones added to it): a person's number
+// is sealed once, not in every commit that touches the person.
+func encodeVersionsSealed(key *Key, seals map[sealKey][]byte, vs []om.Version) []byte {
+	e := &encoder{key: key, seals: seals, b: make([]byte, 0, 64+128*len(vs))}
 	e.byte(versionsFormat)
 	e.uvarint(uint64(len(vs)))
 	for _, v := range vs {

@@ -41,6 +41,12 @@ type ModelStore struct {
 	// none; loaded with the position.
 	lookups map[lookupKey]struct{}
 	pending []lookupKey // the lookups of the commit being written
+	// seals are the persons' national ids as sealed before, and indexed
+	// the (person, national id) pairs whose lookup is known stored: a
+	// commit of persons whose numbers did not change seals and hashes
+	// nothing.
+	seals   map[sealKey][]byte
+	indexed map[sealKey]bool
 
 	ckpt checkpointer
 }
@@ -108,6 +114,7 @@ func (s *ModelStore) state(ctx context.Context) error {
 		return err
 	}
 	s.next, s.lastEvent, s.lookups, s.loaded = uint64(seq)+1, uint64(last), lookups, true
+	s.indexed = make(map[sealKey]bool)
 	return nil
 }
 
@@ -136,7 +143,10 @@ func (s *ModelStore) Commit(ctx context.Context, c om.Commit) error {
 		}
 		s.uncertain = false
 	}
-	blob := encodeVersions(s.db.key, c.Versions)
+	if s.seals == nil {
+		s.seals = make(map[sealKey][]byte)
+	}
+	blob := encodeVersionsSealed(s.db.key, s.seals, c.Versions)
 	last := s.lastEvent
 	for _, e := range c.Events {
 		last = max(last, e.Seq)
@@ -267,9 +277,17 @@ func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Co
 			if !ok || a.NationalID.IsZero() {
 				continue
 			}
+			sk := sealKey{v.Object.ID, a.NationalID}
+			if s.indexed[sk] {
+				continue
+			}
 			k := lookupKey{person: v.Object.ID}
 			copy(k.mac[:], s.db.key.lookup(a.NationalID))
-			if _, ok := s.lookups[k]; ok || inCommit[k] {
+			if _, ok := s.lookups[k]; ok {
+				s.indexed[sk] = true
+				continue
+			}
+			if inCommit[k] {
 				continue
 			}
 			inCommit[k] = true

@@ -39,7 +39,7 @@ func child() int {
 		return 2
 	}
 	ctx := context.Background()
-	db, err := statedb.Open(ctx, os.Getenv(childDSN), statedb.Options{Key: key, CheckpointEvery: 7, Holder: os.Getenv(childHolder), LeaseTTL: 3 * time.Second})
+	db, err := statedb.Open(ctx, os.Getenv(childDSN), statedb.Options{Key: key, CheckpointEvery: 7, Holder: os.Getenv(childHolder), LeaseTTL: 4 * time.Second})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -14,6 +14,9 @@
 //     CheckPayroll checks what a payroll connector delivers;
 //   - the IdentitySource contract (Omada and its kind): identities with
 //     their accounts and addresses, and service accounts bound to units;
+//   - the Mailer contract (an SMTP server, a mail API): one message at a
+//     time with an idempotency key that becomes its Message-ID, and
+//     CheckMessage, which refuses what could inject a header;
 //   - the plain data types that cross the contract (Entry, Filter,
 //     SearchRequest, CreateRequest, Modification, Change, Token), chosen so
 //     that a connector behaves the same compiled into the host or loaded as
@@ -29,8 +32,8 @@
 //     once here rather than differently in each connector.
 //
 // Implementations live in sub-packages: ad (Active Directory over LDAP),
-// payrollfile (payroll deliveries as files) and inmem (the in-memory twins
-// of every contract). The conformance kit in connectortest proves that an
+// payrollfile (payroll deliveries as files), smtp (mail over SMTP with
+// TLS) and inmem (the in-memory twins of every contract). The conformance kit in connectortest proves that an
 // implementation honours a contract; the twins and the real connectors
 // pass it, compiled in and through the plugin bridge in package plugin,
 // which runs any connector as a separate process.

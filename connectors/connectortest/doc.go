@@ -43,6 +43,13 @@
 // accounts round trips, a publish replaces the whole state, results are
 // the caller's, contexts and Close are honoured.
 //
+// [TestMailer] checks a connectors.Mailer against what its mail system
+// received (for an SMTP server, [ParseMail] of the raw messages): every
+// part, UTF-8 subjects and names, attachments byte for byte, one
+// Message-ID per key that does not spell the key, refusal of messages
+// that could inject a header or are malformed (nothing delivered), ended
+// contexts and Close.
+//
 // Tests of optional capabilities run only for connectors that implement
 // them; the suite logs which it left out.
 //

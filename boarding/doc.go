@@ -9,5 +9,7 @@
 // What it must not do: change the org model or AD behind the engines' backs;
 // it orders and reports, and the engines act.
 //
-// Status: the package is not yet specified by an issue.
+// The mail outbox that its notices and tasks go through is in
+// boarding/outbox (issue 16); the rest is specified by issue 18 and not
+// yet built.
 package boarding

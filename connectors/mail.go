@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -60,6 +61,22 @@ type Message struct {
 	HTML string
 	// Attachments are files attached to the message.
 	Attachments []Attachment
+}
+
+// Clone returns a deep copy of m: nothing the copy's holder does changes m.
+func (m *Message) Clone() Message {
+	c := *m
+	c.To, c.Cc = slices.Clone(m.To), slices.Clone(m.Cc)
+	if m.ReplyTo != nil {
+		r := *m.ReplyTo
+		c.ReplyTo = &r
+	}
+	c.Attachments = nil
+	for _, a := range m.Attachments {
+		a.Data = slices.Clone(a.Data)
+		c.Attachments = append(c.Attachments, a)
+	}
+	return c
 }
 
 // Address is a mail address with an optional display name.

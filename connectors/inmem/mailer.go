@@ -2,7 +2,6 @@ package inmem
 
 import (
 	"context"
-	"slices"
 	"sync"
 
 	"github.com/orgsync/orgsync/connectors"
@@ -48,7 +47,7 @@ func (m *Mailer) Send(ctx context.Context, msg *connectors.Message) error {
 		return nil
 	}
 	m.keys[msg.Key] = true
-	m.sent = append(m.sent, copyMessage(msg))
+	m.sent = append(m.sent, msg.Clone())
 	return nil
 }
 
@@ -67,7 +66,7 @@ func (m *Mailer) Sent() []connectors.Message {
 	defer m.mu.Unlock()
 	out := make([]connectors.Message, len(m.sent))
 	for i := range m.sent {
-		out[i] = copyMessage(&m.sent[i])
+		out[i] = m.sent[i].Clone()
 	}
 	return out
 }
@@ -78,22 +77,4 @@ func (m *Mailer) Close() error {
 	defer m.mu.Unlock()
 	m.closed = true
 	return nil
-}
-
-func copyMessage(m *connectors.Message) connectors.Message {
-	c := *m
-	c.To, c.Cc = slices.Clone(m.To), slices.Clone(m.Cc)
-	if m.ReplyTo != nil {
-		r := *m.ReplyTo
-		c.ReplyTo = &r
-	}
-	c.Attachments = make([]connectors.Attachment, len(m.Attachments))
-	for i, a := range m.Attachments {
-		a.Data = slices.Clone(a.Data)
-		c.Attachments[i] = a
-	}
-	if len(c.Attachments) == 0 {
-		c.Attachments = nil
-	}
-	return c
 }

@@ -1,0 +1,12 @@
+package outbox_test
+
+import (
+	"testing"
+
+	"github.com/orgsync/orgsync/boarding/outbox"
+	"github.com/orgsync/orgsync/boarding/outbox/outboxtest"
+)
+
+func TestMemStoreConformance(t *testing.T) {
+	outboxtest.TestStore(t, func(t *testing.T) outbox.Store { return outbox.NewMemStore() })
+}

@@ -1,0 +1,13 @@
+-- The mail outbox: one row per message key. A key is queued once: the
+-- primary key is the outbox's dedup, kept after the message is sent.
+CREATE TABLE outbox_messages (
+	key          TEXT PRIMARY KEY,
+	state        SMALLINT NOT NULL,  -- 1 queued, 2 sent, 3 failed (outbox.State)
+	attempts     INTEGER NOT NULL,
+	queued_at    BIGINT NOT NULL,      -- Unix microseconds, UTC
+	next_attempt BIGINT NOT NULL,
+	sent_at      BIGINT,
+	last_error   TEXT NOT NULL,
+	message      BYTEA NOT NULL      -- the connectors.Message as JSON
+);
+CREATE INDEX outbox_due ON outbox_messages (state, next_attempt);

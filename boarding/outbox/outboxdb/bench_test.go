@@ -13,7 +13,11 @@ package outboxdb_test
 //   - BenchmarkDedup: queueing a key already sent, with 1,000,000 sent keys
 //     in the table (built once per run, outside the timer).
 //
-//	go test ./boarding/outbox/outboxdb -run '^$' -bench . -benchtime 3x -count 5
+//	go test ./boarding/outbox/outboxdb -run '^$' -bench 'Deliver|Dedup' -benchtime 3x -count 5
+//	go test ./boarding/outbox/outboxdb -run '^$' -bench EnqueueInCommit -benchtime 300x -count 5
+//
+// (EnqueueInCommit needs many commits a run: with a few, the first ones,
+// into an empty database, dominate.)
 
 import (
 	"bytes"

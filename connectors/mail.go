@@ -124,17 +124,20 @@ func CheckMessage(m *Message) error {
 	if m == nil {
 		return &Error{Kind: Invalid, Op: "send", Err: fmt.Errorf("no message")}
 	}
-	switch {
-	case strings.TrimSpace(m.Key) == "":
+	if strings.TrimSpace(m.Key) == "" {
 		return bad("the message has no key")
-	case len(m.Key) > MaxMessageKey || !utf8.ValidString(m.Key) || hasControl(m.Key):
-		return bad("the key is longer than %d bytes, not UTF-8, or holds a control character", MaxMessageKey)
+	}
+	if err := CheckText(m.Key, MaxMessageKey); err != nil {
+		return bad("the key: %v", err)
+	}
+	if err := CheckText(m.Subject, MaxSubjectBytes); err != nil {
+		return bad("the subject: %v", err)
+	}
+	switch {
 	case len(m.To) == 0:
 		return bad("the message has no recipient")
 	case len(m.To)+len(m.Cc) > MaxRecipients:
 		return bad("the message has more than %d recipients", MaxRecipients)
-	case !utf8.ValidString(m.Subject) || hasControl(m.Subject) || len(m.Subject) > MaxSubjectBytes:
-		return bad("the subject is not UTF-8, holds a line break or control character, or is longer than %d bytes", MaxSubjectBytes)
 	case strings.TrimSpace(m.Text) == "":
 		return bad("the message has no plain-text part")
 	case !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML):
@@ -157,11 +160,17 @@ func CheckMessage(m *Message) error {
 	}
 	size := len(m.Text) + len(m.HTML)
 	for i, a := range m.Attachments {
-		if strings.TrimSpace(a.Name) == "" || len(a.Name) > maxAttachmentNameLen || !utf8.ValidString(a.Name) || hasControl(a.Name) || strings.ContainsAny(a.Name, `/\`) {
-			return bad("attachment %d: the file name is empty, too long, not UTF-8, or holds a control character or a slash", i)
+		if strings.TrimSpace(a.Name) == "" || strings.ContainsAny(a.Name, `/\`) {
+			return bad("attachment %d: the file name is empty or holds a slash", i)
 		}
-		if a.ContentType == "" || hasControl(a.ContentType) {
-			return bad("attachment %d (%s): no content type, or one with a control character", i, a.Name)
+		if err := CheckText(a.Name, maxAttachmentNameLen); err != nil {
+			return bad("attachment %d: the file name: %v", i, err)
+		}
+		if a.ContentType == "" {
+			return bad("attachment %d (%s): no content type", i, a.Name)
+		}
+		if err := CheckText(a.ContentType, MaxFieldBytes); err != nil {
+			return bad("attachment %d (%s): the content type: %v", i, a.Name, err)
 		}
 		size += len(a.Data)
 	}
@@ -178,16 +187,15 @@ func checkAddress(field string, a Address) error {
 	if a.Addr == "" {
 		return fmt.Errorf("%s: no address", field)
 	}
-	if hasControl(a.Addr) || hasControl(a.Name) || !utf8.ValidString(a.Name) || len(a.Name) > maxAddressNameBytes {
-		return fmt.Errorf("%s: a line break or control character, invalid UTF-8, or a name over %d bytes", field, maxAddressNameBytes)
+	if err := CheckText(a.Addr, MaxFieldBytes); err != nil {
+		return fmt.Errorf("%s: the address: %v", field, err)
+	}
+	if err := CheckText(a.Name, maxAddressNameBytes); err != nil {
+		return fmt.Errorf("%s: the name: %v", field, err)
 	}
 	p, err := mail.ParseAddress(a.Addr)
 	if err != nil || p.Address != a.Addr || p.Name != "" || !strings.Contains(a.Addr, "@") {
 		return fmt.Errorf("%s: %q is not a mail address", field, clipKey(a.Addr))
 	}
 	return nil
-}
-
-func hasControl(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }) >= 0
 }

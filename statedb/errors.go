@@ -33,6 +33,10 @@ var (
 	ErrStorage = errors.New("statedb: cannot write the database")
 	// ErrClosed: the database was closed.
 	ErrClosed = errors.New("statedb: database closed")
+	// ErrStale: a commit was refused because the database holds commits
+	// the model has not loaded (another writer, or an earlier commit
+	// whose outcome was lost with the connection); reopen the model.
+	ErrStale = errors.New("statedb: the model is behind its store")
 )
 
 // Error is an error about one database: which one (the file, or the URL

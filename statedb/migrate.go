@@ -25,23 +25,18 @@ type Schema struct {
 	// Name is the module's name ("outbox"): the key its versions are
 	// recorded under. Its tables should start with it.
 	Name string
-	// FS holds the sqlite and postgres directories.
+	// FS holds the sqlite and postgres directories, below Dir.
 	FS fs.FS
+	// Dir is the directory of FS that holds them ("" for its root), so
+	// that an embed.FS of "migrations" is given as it is.
+	Dir string
 }
 
 //go:embed migrations
 var coreFS embed.FS
 
 // Core is the schema of this package's own tables.
-var Core = Schema{Name: "core", FS: mustSub(coreFS, "migrations")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+var Core = Schema{Name: "core", FS: coreFS, Dir: "migrations"}
 
 type migration struct {
 	version int
@@ -54,7 +49,7 @@ func (s Schema) migrations(dialect string) ([]migration, error) {
 	if s.Name == "" || s.FS == nil {
 		return nil, fmt.Errorf("%w: a schema needs a name and an FS", ErrInvalid)
 	}
-	files, err := fs.Glob(s.FS, dialect+"/*.sql")
+	files, err := fs.Glob(s.FS, path.Join(s.Dir, dialect, "*.sql"))
 	if err != nil {
 		return nil, err
 	}

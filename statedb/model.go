@@ -36,17 +36,14 @@ type ModelStore struct {
 	lastEvent uint64
 	uncertain bool // a commit failed in a way that may have written it
 	closed    bool
-	// lookups are the (keyed hash, person) pairs stored, so that a commit
-	// of a thousand persons whose national ids did not change writes
-	// none; loaded with the position.
-	lookups map[lookupKey]struct{}
-	pending []lookupKey // the lookups of the commit being written
 	// seals are the persons' national ids as sealed before, and indexed
-	// the (person, national id) pairs whose lookup is known stored: a
-	// commit of persons whose numbers did not change seals and hashes
-	// nothing.
+	// the (person, national id) pairs whose lookup this store has
+	// written: a commit of persons whose numbers did not change seals,
+	// hashes and writes nothing for them. pending are the pairs of the
+	// commit being written, indexed once it is stored.
 	seals   map[sealKey][]byte
 	indexed map[sealKey]bool
+	pending []sealKey
 
 	ckpt checkpointer
 }
@@ -64,16 +61,6 @@ func (db *DB) Model() *ModelStore {
 	return s
 }
 
-type lookupKey struct {
-	mac    [32]byte
-	person uuid.UUID
-}
-
-// ErrStale matches a commit refused because the database holds commits
-// the model has not loaded (another writer, or an earlier commit whose
-// outcome was lost with the connection): reopen the model.
-var ErrStale = errors.New("statedb: the model is behind its store")
-
 func (s *ModelStore) where() string { return s.db.where }
 
 // state reads the position of the log, once. The caller holds s.mu.
@@ -85,35 +72,13 @@ func (s *ModelStore) state(ctx context.Context) error {
 		return nil
 	}
 	var seq, last int64
-	lookups := make(map[lookupKey]struct{})
 	err := s.db.read(ctx, "model", func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(last_event), 0) FROM model_commits`).Scan(&seq, &last); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT lookup, person FROM model_national_ids`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var mac, person []byte
-			if err := rows.Scan(&mac, &person); err != nil {
-				return err
-			}
-			var k lookupKey
-			if len(mac) != len(k.mac) || len(person) != len(k.person) {
-				return s.corrupt(errors.New("a national id lookup of the wrong size"))
-			}
-			copy(k.mac[:], mac)
-			copy(k.person[:], person)
-			lookups[k] = struct{}{}
-		}
-		return rows.Err()
+		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(last_event), 0) FROM model_commits`).Scan(&seq, &last)
 	})
 	if err != nil {
 		return err
 	}
-	s.next, s.lastEvent, s.lookups, s.loaded = uint64(seq)+1, uint64(last), lookups, true
+	s.next, s.lastEvent, s.loaded = uint64(seq)+1, uint64(last), true
 	s.indexed = make(map[sealKey]bool)
 	return nil
 }
@@ -166,7 +131,7 @@ func (s *ModelStore) Commit(ctx context.Context, c om.Commit) error {
 	}
 	s.next, s.lastEvent = seq+1, last
 	for _, k := range s.pending {
-		s.lookups[k] = struct{}{}
+		s.indexed[k] = true
 	}
 	s.pending = nil
 	s.ckpt.committed(seq)
@@ -233,22 +198,13 @@ func (s *ModelStore) insertEvents(ctx context.Context, tx *sql.Tx, seq uint64, e
 // lookupBatch is how many national-id lookups one INSERT carries.
 const lookupBatch = 500
 
-func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Commit, blob []byte, last uint64) error {
-	var reg, at, actor, note any
-	if r := c.Registration; r != nil {
-		reg, at, actor, note = int64(r.Seq), r.Time.UTC().Format(time.RFC3339Nano), r.Actor, r.Note
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO model_commits (seq, registration, registered_at, actor, note, scheduled, last_event, versions)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, int64(seq), reg, at, actor, note, int64(c.Scheduled), int64(last), blob); err != nil {
-		return err
-	}
-	if err := s.insertEvents(ctx, tx, seq, c.Events); err != nil {
-		return err
-	}
-	// The keyed hashes of the commit's new national ids, one statement per
-	// batch (placeholders as the dialect binds them fastest).
-	var fresh []lookupKey
-	inCommit := map[lookupKey]bool{}
+// insertLookups writes the keyed hashes of the national ids in vs that
+// this store has not written before (a pair written by an earlier
+// process is skipped by the table's key), one statement per batch, with
+// placeholders as the dialect binds them fastest.
+func (s *ModelStore) insertLookups(ctx context.Context, tx *sql.Tx, vs []om.Version) error {
+	s.pending = s.pending[:0]
+	inCommit := map[sealKey]bool{}
 	var q strings.Builder
 	args := make([]any, 0, 2*lookupBatch)
 	flush := func() error {
@@ -268,41 +224,43 @@ func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Co
 		args = args[:0]
 		return err
 	}
-	for _, v := range c.Versions {
+	for _, v := range vs {
 		if v.Deleted || v.Object.Kind != om.KindPerson {
 			continue
 		}
 		for sp := range v.Object.Timeline.All() {
 			a, ok := sp.Value.(om.PersonAttrs)
-			if !ok || a.NationalID.IsZero() {
-				continue
-			}
-			sk := sealKey{v.Object.ID, a.NationalID}
-			if s.indexed[sk] {
-				continue
-			}
-			k := lookupKey{person: v.Object.ID}
-			copy(k.mac[:], s.db.key.lookup(a.NationalID))
-			if _, ok := s.lookups[k]; ok {
-				s.indexed[sk] = true
-				continue
-			}
-			if inCommit[k] {
+			k := sealKey{v.Object.ID, a.NationalID}
+			if !ok || a.NationalID.IsZero() || s.indexed[k] || inCommit[k] {
 				continue
 			}
 			inCommit[k] = true
-			fresh = append(fresh, k)
-			if args = append(args, k.mac[:], k.person[:]); len(args) == 2*lookupBatch {
+			s.pending = append(s.pending, k)
+			if args = append(args, s.db.key.lookup(a.NationalID), v.Object.ID[:]); len(args) == 2*lookupBatch {
 				if err := flush(); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	return flush()
+}
+
+func (s *ModelStore) insert(ctx context.Context, tx *sql.Tx, seq uint64, c om.Commit, blob []byte, last uint64) error {
+	var reg, at, actor, note any
+	if r := c.Registration; r != nil {
+		reg, at, actor, note = int64(r.Seq), r.Time.UTC().Format(time.RFC3339Nano), r.Actor, r.Note
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO model_commits (seq, registration, registered_at, actor, note, scheduled, last_event, versions)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, int64(seq), reg, at, actor, note, int64(c.Scheduled), int64(last), blob); err != nil {
 		return err
 	}
-	s.pending = fresh
+	if err := s.insertEvents(ctx, tx, seq, c.Events); err != nil {
+		return err
+	}
+	if err := s.insertLookups(ctx, tx, c.Versions); err != nil {
+		return err
+	}
 	s.db.hooksMu.RLock()
 	hooks := s.db.hooks
 	s.db.hooksMu.RUnlock()

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -23,14 +22,7 @@ var migrations embed.FS
 
 // schema is the quickstart's table of runs, added to the deployment's
 // database the way every module adds its tables.
-var schema = statedb.Schema{Name: "quickstart", FS: must(fs.Sub(migrations, "migrations"))}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
+var schema = statedb.Schema{Name: "quickstart", FS: migrations, Dir: "migrations"}
 
 // state is what --db keeps between runs: the org model, the account
 // links, the change-feed token and the worker's cursor (statedb's), and

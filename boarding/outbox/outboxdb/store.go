@@ -6,7 +6,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/orgsync/orgsync/boarding/outbox"
@@ -19,15 +18,7 @@ var migrations embed.FS
 
 // Schema is the outbox's tables; give it to statedb.Open in
 // Options.Schemas.
-var Schema = statedb.Schema{Name: "outbox", FS: mustSub(migrations, "migrations")}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+var Schema = statedb.Schema{Name: "outbox", FS: migrations, Dir: "migrations"}
 
 // Store is the outbox on a state database opened with Schema.
 type Store struct{ db *statedb.DB }

@@ -10,6 +10,11 @@
 // queued in the same transaction as what caused it. Both pass the
 // conformance suite in outboxtest.
 //
+// A notice can instead be held for a digest ([Digests]): notices of one
+// group (a rule and its recipients) are held until the earliest is a
+// window old, then released as one mail, queued in the same step. Both
+// stores hold digests.
+//
 // Delivery is at least once in one narrow window: a worker that dies
 // after the server accepted a message and before it recorded that sends
 // it again after the restart, with the same Message-ID (the key's), so

@@ -17,12 +17,24 @@ type MemStore struct {
 	mu      sync.Mutex
 	entries map[string]*Entry
 	order   []string // keys in the order queued
+	held    map[string]*heldNotice
 }
 
-var _ Store = (*MemStore)(nil)
+// heldNotice is a notice held for a digest, or released with one.
+type heldNotice struct {
+	Held
+	released bool
+}
+
+var (
+	_ Store   = (*MemStore)(nil)
+	_ Digests = (*MemStore)(nil)
+)
 
 // NewMemStore returns an empty outbox.
-func NewMemStore() *MemStore { return &MemStore{entries: map[string]*Entry{}} }
+func NewMemStore() *MemStore {
+	return &MemStore{entries: map[string]*Entry{}, held: map[string]*heldNotice{}}
+}
 
 // Enqueue queues the messages with new keys.
 func (s *MemStore) Enqueue(ctx context.Context, at time.Time, msgs ...connectors.Message) (int, error) {
@@ -36,6 +48,11 @@ func (s *MemStore) Enqueue(ctx context.Context, at time.Time, msgs ...connectors
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.enqueue(at, msgs), nil
+}
+
+// enqueue queues the messages with new keys; the caller holds the lock.
+func (s *MemStore) enqueue(at time.Time, msgs []connectors.Message) int {
 	n := 0
 	for _, m := range msgs {
 		if _, ok := s.entries[m.Key]; ok {
@@ -45,7 +62,7 @@ func (s *MemStore) Enqueue(ctx context.Context, at time.Time, msgs ...connectors
 		s.order = append(s.order, m.Key)
 		n++
 	}
-	return n, nil
+	return n
 }
 
 // Due returns the queued messages due at now.

@@ -59,6 +59,14 @@ func TestConformancePostgres(t *testing.T) {
 	outboxtest.TestStore(t, func(t *testing.T) outbox.Store { return outboxdb.New(openDB(t, pgtest.DSN(t))) })
 }
 
+func TestDigestsSQLite(t *testing.T) {
+	outboxtest.TestDigests(t, func(t *testing.T) outboxtest.DigestStore { return outboxdb.New(openDB(t, sqliteURL(t))) })
+}
+
+func TestDigestsPostgres(t *testing.T) {
+	outboxtest.TestDigests(t, func(t *testing.T) outboxtest.DigestStore { return outboxdb.New(openDB(t, pgtest.DSN(t))) })
+}
+
 // mailer opens the SMTP connector on srv.
 func mailer(t testing.TB, srv *smtptest.Server) *smtp.Mailer {
 	t.Helper()

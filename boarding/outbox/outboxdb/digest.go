@@ -127,4 +127,3 @@ func (s *Store) Release(ctx context.Context, at time.Time, msg connectors.Messag
 		return err
 	})
 }
-

@@ -77,6 +77,35 @@ func TestSubscriptionIsAtLeastOnceAcrossRestarts(t *testing.T) {
 	assert.Len(t, drain(t, other), 16)
 }
 
+func TestStartAtPresentSkipsHistoryOnce(t *testing.T) {
+	store := om.NewMemStore()
+	f := newFixtureOn(t, om.New(om.Options{Store: store}))
+	sub, _ := f.m.Subscribe("mail")
+	moved, err := sub.StartAtPresent(ctx)
+	require.NoError(t, err)
+	assert.True(t, moved)
+	assert.Empty(t, drain(t, sub), "the fixture's history is skipped")
+	var cs om.ChangeSet
+	cs.Update(f.b, timeline.Since(jan2024), om.UnitPatch{Name: new("B")})
+	f.apply(t, &cs)
+	// After a restart the subscriber has a position: StartAtPresent
+	// leaves it, and what came since is delivered.
+	m2, err := om.Open(ctx, om.Options{Store: store})
+	require.NoError(t, err)
+	sub2, _ := m2.Subscribe("mail")
+	moved, err = sub2.StartAtPresent(ctx)
+	require.NoError(t, err)
+	assert.False(t, moved)
+	evs := drain(t, sub2)
+	require.Len(t, evs, 1)
+	assert.Equal(t, f.b, evs[0].ID)
+	// On an empty model there is nothing to skip.
+	empty, _ := om.New(om.Options{}).Subscribe("mail")
+	moved, err = empty.StartAtPresent(ctx)
+	require.NoError(t, err)
+	assert.False(t, moved)
+}
+
 func TestNextWaitsForTheNextChange(t *testing.T) {
 	f := newFixture(t)
 	sub, _ := f.m.Subscribe("w")

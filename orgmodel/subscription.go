@@ -71,3 +71,27 @@ func (s *Subscription) Next(ctx context.Context) (Event, error) {
 func (s *Subscription) Ack(ctx context.Context, e Event) error {
 	return s.m.store.SetCursor(ctx, s.name, e.Seq)
 }
+
+// StartAtPresent positions a subscriber that has never acknowledged an
+// event after the model's last event, so that it handles only what
+// happens from now on: a notifier added to a model that already holds a
+// municipality's history must not mail about all of it. For a subscriber
+// with a position it does nothing. It reports whether it moved the
+// subscriber.
+func (s *Subscription) StartAtPresent(ctx context.Context) (bool, error) {
+	pos, err := s.m.store.Cursor(ctx, s.name)
+	if err != nil || pos > 0 {
+		return false, err
+	}
+	s.m.mu.RLock()
+	last := s.m.lastEvent
+	s.m.mu.RUnlock()
+	if last == 0 {
+		return false, nil
+	}
+	if err := s.m.store.SetCursor(ctx, s.name, last); err != nil {
+		return false, err
+	}
+	s.pos, s.init, s.buf = last, true, nil
+	return true, nil
+}

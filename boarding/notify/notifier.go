@@ -61,14 +61,6 @@ type Report struct {
 	Digests int
 }
 
-func (r *Report) add(o Report) {
-	r.Queued += o.Queued
-	r.Held += o.Held
-	r.Duplicates += o.Duplicates
-	r.Skipped += o.Skipped
-	r.Digests += o.Digests
-}
-
 func (n *Notifier) now() time.Time {
 	if n.Now != nil {
 		return n.Now()

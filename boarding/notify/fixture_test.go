@@ -38,7 +38,21 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{m: om.New(om.Options{Zone: zone}), now: t0.Add(-24 * time.Hour)}
+	w := seedWorld(t, om.New(om.Options{Zone: zone}))
+	var err error
+	w.sub, err = w.m.Subscribe("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.events(t) // the fixture's own
+	return w
+}
+
+// seedWorld registers the world in m, a day before t0, and leaves the
+// clock at t0.
+func seedWorld(t *testing.T, m *om.Model) *world {
+	t.Helper()
+	w := &world{m: m, now: t0.Add(-24 * time.Hour)}
 	var cs om.ChangeSet
 	always := timeline.Since(day("2020-01-01"))
 	w.root = cs.Add("100", always, om.UnitAttrs{Name: "Sjølund Kommune"})
@@ -54,12 +68,6 @@ func newWorld(t *testing.T) *world {
 	w.soerenRole = cs.Add("", always, om.ManagerAttrs{Unit: w.school, Person: w.soeren, Engagement: w.soerenEng, Type: "Leder"})
 	cs.Add("", always, om.AddressAttrs{Type: "EMAIL", Value: "soeren@sjolund.test", Person: w.soeren})
 	w.apply(t, &cs)
-	var err error
-	w.sub, err = w.m.Subscribe("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.events(t) // the fixture's own
 	w.now = t0
 	return w
 }

@@ -188,7 +188,7 @@ func (mt *mailTemplate) render(data any) (rendered, error) {
 
 // oneLine makes text fit for a header: every run of spaces and control
 // characters (CR and LF from a name included) becomes one space, and the
-// result is cut to max bytes on a rune boundary.
+// result is cut to max bytes on a rune boundary, never ending in a space.
 func oneLine(s string, max int) string {
 	var b strings.Builder
 	space := false
@@ -208,7 +208,7 @@ func oneLine(s string, max int) string {
 		_, n := utf8.DecodeLastRuneInString(out)
 		out = out[:len(out)-n]
 	}
-	return out
+	return strings.TrimRight(out, " ") // the cut may end at a space
 }
 
 // templateNames lists the loaded templates' names, sorted.

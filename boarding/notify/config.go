@@ -199,7 +199,7 @@ func (c *Config) checkRules() error {
 		seen[r.Name] = true
 		if r.Trigger == "" {
 			bad(name, "trigger", fmt.Errorf("a rule needs a trigger (one of %v)", Triggers))
-		} else if err := r.Trigger.UnmarshalText([]byte(r.Trigger)); err != nil {
+		} else if err := r.Trigger.Check(); err != nil {
 			bad(name, "trigger", err)
 		}
 		if r.To.empty() {
@@ -213,7 +213,8 @@ func (c *Config) checkRules() error {
 				bad(name, "to.person", fmt.Errorf("%s is about a unit, not a person", r.Trigger))
 			}
 		}
-		for field, rs := range map[string]Recipients{"to": r.To, "cc": r.Cc} {
+		for i, rs := range []Recipients{r.To, r.Cc} {
+			field := [...]string{"to", "cc"}[i]
 			for j, a := range rs.Addresses {
 				if err := checkAddr(a); err != nil {
 					bad(name, fmt.Sprintf("%s.addresses[%d]", field, j), err)

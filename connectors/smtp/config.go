@@ -75,7 +75,7 @@ func (c Config) withDefaults() (Config, error) {
 	if strings.TrimSpace(c.Host) == "" || strings.ContainsAny(c.Host, " /\r\n") {
 		problems = append(problems, "host: a server's name or address is required")
 	}
-	if c.Port < 1 || c.Port > 65535 {
+	if c.Port < 0 || c.Port > 65535 { // 0 is left only by a bad tls, reported above
 		problems = append(problems, fmt.Sprintf("port %d is not a TCP port", c.Port))
 	}
 	switch c.Auth = strings.ToLower(c.Auth); c.Auth {

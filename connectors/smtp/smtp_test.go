@@ -188,6 +188,13 @@ func TestCredentialsAndCertificates(t *testing.T) {
 			t.Errorf("%s: Open = %v, want Configuration", name, err)
 		}
 	}
+	// A bad tls is one problem, not also a port it left unset.
+	if _, err := smtp.Open(smtp.Config{Host: "x", TLS: "sometimes"}); err == nil || strings.Contains(err.Error(), "port") {
+		t.Errorf("with tls sometimes: %v, want only the tls problem", err)
+	}
+	if _, err := smtp.Open(smtp.Config{Host: "x", Port: 70000}); err == nil || !strings.Contains(err.Error(), "port 70000") {
+		t.Errorf("with port 70000: %v, want the port problem", err)
+	}
 }
 
 // TestConnectionReuse: a batch goes over one connection.

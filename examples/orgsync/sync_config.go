@@ -127,20 +127,13 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 // directory section is not needed (the demo has its own directory).
 func loadSyncConfig(name string, data []byte, demo bool) (*syncSetup, error) {
 	s := &syncSetup{}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlErrors(name, err)
+	p, err := readConfigYAML(name, data, &s.cfg)
+	if err != nil {
+		return nil, err
 	}
-	if err := decodeYAML(data, &s.cfg); err != nil {
-		return nil, yamlErrors(name, err)
-	}
-	var errs []error
-	bad := func(key string, err error) {
-		errs = append(errs, &configError{File: name, Line: lineOf(&root, key), Key: key, Err: err})
-	}
+	bad := p.bad
 	c := &s.cfg
 
-	var err error
 	if s.zone, err = timeline.LoadZone(or(c.Zone, timeline.DefaultZoneName)); err != nil {
 		bad("zone", err)
 	}
@@ -191,11 +184,53 @@ func loadSyncConfig(name string, data []byte, demo bool) (*syncSetup, error) {
 	if !demo {
 		s.checkDirectory(bad)
 	}
-	slices.SortStableFunc(errs, func(a, b error) int { return a.(*configError).Line - b.(*configError).Line })
-	if err := errors.Join(errs...); err != nil {
+	if err := p.err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// configProblems gathers a configuration file's problems, each with the
+// line of its key.
+type configProblems struct {
+	name string
+	root yaml.Node
+	errs []error
+}
+
+// readConfigYAML decodes a YAML configuration file strictly into v and
+// keeps its node tree, so that later problems can be given their lines.
+// A file that does not decode gives its errors at once.
+func readConfigYAML(name string, data []byte, v any) (*configProblems, error) {
+	p := &configProblems{name: name}
+	if err := yaml.Unmarshal(data, &p.root); err != nil {
+		return nil, yamlErrors(name, err)
+	}
+	if err := decodeYAML(data, v); err != nil {
+		return nil, yamlErrors(name, err)
+	}
+	return p, nil
+}
+
+// bad records a problem with the key at its path ("sync.base").
+func (p *configProblems) bad(key string, err error) {
+	p.errs = append(p.errs, &configError{File: p.name, Line: lineOf(&p.root, key), Key: key, Err: err})
+}
+
+// add records a problem that says itself where it is.
+func (p *configProblems) add(err error) { p.errs = append(p.errs, err) }
+
+// err returns the problems joined, in the file's order, or nil.
+func (p *configProblems) err() error {
+	line := func(e error) int {
+		var ce *configError
+		if errors.As(e, &ce) {
+			return ce.Line
+		}
+		return 1 << 30 // another file's problem: after this file's
+	}
+	slices.SortStableFunc(p.errs, func(a, b error) int { return line(a) - line(b) })
+	return errors.Join(p.errs...)
 }
 
 // checkDirectory builds the connector's configuration; the password comes

@@ -1,12 +1,11 @@
 package notify
 
 import (
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/orgsync/orgsync/boarding/internal/orgread"
 	"github.com/orgsync/orgsync/internal/shorten"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
@@ -128,25 +127,13 @@ func (d describe) person(id uuid.UUID) PersonData {
 		return p
 	}
 	p.GivenNames, p.Surname, p.CPR = a.GivenNames, a.Surname, a.NationalID.String()
-	p.Name = joinName(a.GivenNames, a.Surname)
-	if a.NicknameGivenNames != "" || a.NicknameSurname != "" {
-		p.Name = joinName(or(a.NicknameGivenNames, a.GivenNames), or(a.NicknameSurname, a.Surname))
-	}
+	p.Name = orgread.Name(a)
 	p.Emails = d.emails(id)
 	return p
 }
 
 // emails returns the owner's EMAIL addresses on the day, sorted.
-func (d describe) emails(owner uuid.UUID) []string {
-	var out []string
-	for _, a := range d.g.Addresses(owner) {
-		if a.Type == emailType && a.Value != "" {
-			out = append(out, a.Value)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+func (d describe) emails(owner uuid.UUID) []string { return orgread.Emails(d.g, owner) }
 
 // unit describes a unit on the day, or as last known.
 func (d describe) unit(id uuid.UUID) UnitData {
@@ -159,12 +146,7 @@ func (d describe) unit(id uuid.UUID) UnitData {
 	if o, ok := d.v.Object(id); ok {
 		u.UserKey = o.UserKey
 	}
-	var path []string
-	for _, anc := range d.g.Ancestors(id) {
-		path = append(path, anc.Name)
-	}
-	slices.Reverse(path)
-	u.Path = strings.Join(append(path, a.Name), " / ")
+	u.Path = orgread.Path(d.g, id, a.Name)
 	return u
 }
 
@@ -183,43 +165,15 @@ func (d describe) engagement(o orgmodel.Object) EngagementData {
 	return e
 }
 
-// latest returns an object's attributes on day, or else in the span
-// nearest before it, or else its first: a notice about someone who left
-// still names them.
+// latest is orgread.Latest.
 func latest[A orgmodel.Attrs](v orgmodel.View, id uuid.UUID, day timeline.Date) (A, bool) {
-	var zero A
-	o, ok := v.Object(id)
-	if !ok || o.Timeline.IsEmpty() {
-		return zero, false
-	}
-	pick := o.Timeline.Span(0).Value
-	for sp := range o.Timeline.All() {
-		if sp.Interval.From > day {
-			break
-		}
-		pick = sp.Value
-	}
-	a, ok := pick.(A)
-	return a, ok
+	return orgread.Latest[A](v, id, day)
 }
 
-// around returns the stretch of validity that holds day, or the nearest
-// one before it, or the first.
+// around is orgread.Around.
 func around(tl timeline.Timeline[struct{}], day timeline.Date) timeline.Interval {
-	if tl.IsEmpty() {
-		return timeline.Interval{}
-	}
-	pick := tl.Span(0).Interval
-	for sp := range tl.All() {
-		if sp.Interval.From > day {
-			break
-		}
-		pick = sp.Interval
-	}
-	return pick
+	return orgread.Around(tl, day)
 }
-
-func joinName(given, sur string) string { return strings.TrimSpace(given + " " + sur) }
 
 func or(a, b string) string {
 	if a != "" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/orgsync/orgsync/boarding/internal/orgread"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -188,21 +189,9 @@ func (rs *Rules) terminated(after orgmodel.View, old, cur orgmodel.Object, reg o
 	return []finding{f}
 }
 
-// attrsOf returns an object's attributes on day or nearest before it.
+// attrsOf is orgread.At.
 func attrsOf[A orgmodel.Attrs](o orgmodel.Object, day timeline.Date) (A, bool) {
-	var zero A
-	if o.Timeline.IsEmpty() {
-		return zero, false
-	}
-	pick := o.Timeline.Span(0).Value
-	for sp := range o.Timeline.All() {
-		if sp.From > day {
-			break
-		}
-		pick = sp.Value
-	}
-	a, ok := pick.(A)
-	return a, ok
+	return orgread.At[A](o, day)
 }
 
 // engagementOf describes an engagement from its own object and

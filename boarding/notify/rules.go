@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/orgsync/orgsync/boarding/internal/orgread"
 	"github.com/orgsync/orgsync/connectors"
 )
 
@@ -28,7 +29,7 @@ type rule struct {
 }
 
 // emailType is the address type of e-mail addresses in the org model.
-const emailType = "EMAIL"
+const emailType = orgread.EmailType
 
 // Compile checks the configuration and loads its templates. Every problem
 // is a *ConfigError (a template's with its file and line), and all of

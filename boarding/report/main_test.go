@@ -1,0 +1,5 @@
+package report_test
+
+import "context"
+
+var bg = context.Background()

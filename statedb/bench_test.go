@@ -52,12 +52,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -318,164 +316,6 @@ func benchRegTime(i int) time.Time {
 	return time.Date(y, m, d, 2, 0, 0, 0, time.UTC).AddDate(0, 0, i)
 }
 
-// benchDayGen makes a payroll source's daily change sets: moves, hires,
-// terminations, surname changes and job changes, each valid from the day
-// of the import on.
-type benchDayGen struct {
-	r        *rand.Rand
-	persons  []uuid.UUID
-	engs     []uuid.UUID
-	units    []uuid.UUID
-	managed  map[uuid.UUID]bool // engagements a manager role links to
-	surnames []string
-	given    []string
-	jobs     []string
-	types    []string
-	hired    int
-	cprs     map[om.CPR]bool
-}
-
-func newBenchDayGen(mu *synth.Municipality, start timeline.Date) *benchDayGen {
-	g := &benchDayGen{
-		r:       rand.New(rand.NewPCG(2, 365)),
-		persons: slices.Clone(mu.Persons),
-		managed: map[uuid.UUID]bool{},
-		cprs:    map[om.CPR]bool{},
-	}
-	units := map[uuid.UUID]bool{}
-	seen := map[string]bool{}
-	add := func(list *[]string, s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			*list = append(*list, s)
-		}
-	}
-	unitOK := map[uuid.UUID]bool{}
-	for _, o := range mu.Payroll.Objects {
-		switch a := o.Timeline.Span(0).Value.(type) {
-		case om.UnitAttrs:
-			unitOK[o.ID] = o.Timeline.Covers(timeline.Since(start))
-		case om.EngagementAttrs:
-			g.engs = append(g.engs, o.ID)
-			units[a.Unit] = true
-			add(&g.jobs, a.JobFunction)
-			add(&g.types, a.Type)
-		case om.ManagerAttrs:
-			for sp := range o.Timeline.All() {
-				if e := sp.Value.(om.ManagerAttrs).Engagement; e != uuid.Nil {
-					g.managed[e] = true
-				}
-			}
-		case om.PersonAttrs:
-			add(&g.surnames, a.Surname)
-			add(&g.given, a.GivenNames)
-		}
-	}
-	for _, o := range mu.Payroll.Objects {
-		if units[o.ID] && unitOK[o.ID] {
-			g.units = append(g.units, o.ID)
-		}
-	}
-	return g
-}
-
-func (g *benchDayGen) pick(list []uuid.UUID) uuid.UUID { return list[g.r.IntN(len(list))] }
-
-func benchPickString(r *rand.Rand, list []string) string { return list[r.IntN(len(list))] }
-
-// engagement returns an untouched engagement valid on d.
-func (g *benchDayGen) engagement(v om.View, d timeline.Date, touched map[uuid.UUID]bool, terminable bool) (uuid.UUID, om.EngagementAttrs, bool) {
-	for range 100 {
-		id := g.pick(g.engs)
-		if touched[id] || (terminable && g.managed[id]) {
-			continue
-		}
-		o, a, ok := benchValidOn(v, id, d)
-		if !ok || (terminable && o.Timeline.Span(0).From >= d) {
-			continue
-		}
-		touched[id] = true
-		return id, a.(om.EngagementAttrs), true
-	}
-	return uuid.Nil, om.EngagementAttrs{}, false
-}
-
-// cpr returns a national id no person has had.
-func (g *benchDayGen) cpr(v om.View) om.CPR {
-	for {
-		s := fmt.Sprintf("%02d%02d%02d-%04d", 1+g.r.IntN(28), 1+g.r.IntN(12), 60+g.r.IntN(40), g.r.IntN(4000))
-		c := om.MustParseCPR(s, om.CPROptions{})
-		if _, taken := v.PersonByNationalID(c); !taken && !g.cprs[c] {
-			g.cprs[c] = true
-			return c
-		}
-	}
-}
-
-// batch returns day d's change set against v, with 50-200 changed objects.
-func (g *benchDayGen) batch(v om.View, d timeline.Date) *om.ChangeSet {
-	cs := &om.ChangeSet{}
-	touched := map[uuid.UUID]bool{}
-	from := timeline.Since(d)
-	for range 10 + g.r.IntN(31) { // moves
-		if id, a, ok := g.engagement(v, d, touched, false); ok {
-			if u := g.pick(g.units); u != a.Unit {
-				cs.Update(id, from, om.EngagementPatch{Unit: &u})
-			}
-		}
-	}
-	for range 5 + g.r.IntN(26) { // terminations
-		if id, _, ok := g.engagement(v, d, touched, true); ok {
-			cs.Terminate(id, d)
-		}
-	}
-	for range 10 + g.r.IntN(31) { // job function or fraction changes
-		if id, a, ok := g.engagement(v, d, touched, false); ok {
-			if g.r.IntN(2) == 0 {
-				if j := benchPickString(g.r, g.jobs); j != a.JobFunction {
-					cs.Update(id, from, om.EngagementPatch{JobFunction: &j})
-				}
-			} else if f := []float64{1, 0.8, 0.5, 0.37}[g.r.IntN(4)]; f != a.Fraction {
-				cs.Update(id, from, om.EngagementPatch{Fraction: &f})
-			}
-		}
-	}
-	for range 5 + g.r.IntN(21) { // surname changes
-		id := g.pick(g.persons)
-		if touched[id] {
-			continue
-		}
-		if _, a, ok := benchValidOn(v, id, d); ok {
-			if s := benchPickString(g.r, g.surnames); s != a.(om.PersonAttrs).Surname {
-				touched[id] = true
-				cs.Update(id, from, om.PersonPatch{Surname: &s})
-			}
-		}
-	}
-	for range 5 + g.r.IntN(26) { // hires: a new person and engagement
-		g.hired++
-		key := fmt.Sprintf("H%06d", g.hired)
-		number := strconv.Itoa(9_000_000 + g.hired)
-		person := om.Object{
-			ID: om.SourceID(synth.PayrollSource, om.KindPerson, key), Kind: om.KindPerson, UserKey: key, Source: synth.PayrollSource,
-			Timeline: timeline.Of[om.Attrs](from, om.PersonAttrs{GivenNames: benchPickString(g.r, g.given), Surname: benchPickString(g.r, g.surnames), NationalID: g.cpr(v)}),
-		}
-		eng := om.Object{
-			ID: om.SourceID(synth.PayrollSource, om.KindEngagement, number), Kind: om.KindEngagement, UserKey: number, Source: synth.PayrollSource,
-			Timeline: timeline.Of[om.Attrs](from, om.EngagementAttrs{
-				Person: person.ID, Unit: g.pick(g.units), EmploymentNumber: number,
-				JobFunction: benchPickString(g.r, g.jobs), Type: benchPickString(g.r, g.types), Fraction: 1,
-			}),
-		}
-		cs.Create(person)
-		cs.Create(eng)
-		g.persons = append(g.persons, person.ID)
-		g.engs = append(g.engs, eng.ID)
-		touched[person.ID], touched[eng.ID] = true, true
-	}
-	return cs
-}
-
 // benchBuildYear builds benchYear: the municipality and a year of daily
 // imports committed to a SQLite file (without checkpoints), and a copy of
 // it with a checkpoint.
@@ -505,12 +345,12 @@ func benchBuildYear() error {
 	if err := mu.Load(ctx, m, benchRegTime(0)); err != nil {
 		return err
 	}
-	g := newBenchDayGen(mu, start)
+	g := synth.NewChurn(mu, start, 365)
 	mu = nil
 	y.dayMin = 1 << 62
 	for i := 1; i <= benchDays; i++ {
 		d := start + timeline.Date(i)
-		cs := g.batch(m.Latest(), d)
+		cs := g.Day(m.Latest(), d)
 		before := counter.versions.Load()
 		if _, err := m.Apply(ctx, cs, om.Registration{Time: benchRegTime(i), Actor: "bench-payroll", Note: "daily import " + d.String()}); err != nil {
 			return fmt.Errorf("day %s: %w", d, err)

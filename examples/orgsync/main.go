@@ -20,6 +20,7 @@ var commands = []command{
 	{"apply", "apply a reviewed sync plan by its fingerprint", runApply},
 	{"reconcile", "plan and apply a sync of the org model into AD at once", runReconcile},
 	{"rules", "plan and apply the org rules (managers, elevation, coupling, primary)", runRules},
+	{"report", "write the hire, termination or change report for a registration window", runReport},
 	{"mail", "check, test and preview the mail configuration; list, requeue and send the outbox", runMail},
 	{"payroll-export", "write the synthetic municipality as a payroll delivery (files)", runPayrollExport},
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orgsync/orgsync/adsync"
 	"github.com/orgsync/orgsync/boarding/outbox/outboxdb"
+	"github.com/orgsync/orgsync/boarding/report/reportdb"
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/internal/redact"
@@ -281,14 +282,14 @@ func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, links ad
 }
 
 // openStateDB opens the state database with the key from keyFile, or
-// ORGSYNC_DB_KEY, with the modules' schemas (the mail outbox's) besides
+// ORGSYNC_DB_KEY, with the modules' schemas (the mail outbox's, the reports') besides
 // the database's own.
 func openStateDB(ctx context.Context, url, keyFile string) (*statedb.DB, error) {
 	key, err := statedb.LoadKey(keyFile)
 	if err != nil {
 		return nil, err
 	}
-	return statedb.Open(ctx, url, statedb.Options{Key: key, Schemas: []statedb.Schema{outboxdb.Schema}})
+	return statedb.Open(ctx, url, statedb.Options{Key: key, Schemas: []statedb.Schema{outboxdb.Schema, reportdb.Schema}})
 }
 
 // plan prints the plan, as text or JSON, to the standard output or --out.

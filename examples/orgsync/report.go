@@ -20,6 +20,7 @@ import (
 )
 
 const reportUsage = `usage: orgsync report hires|terminations|changes [flags]
+       orgsync report schedule --config FILE --db URL   (see orgsync report schedule -h)
 
 Writes the report of who was registered as hired or as leaving in a
 registration window [--from, --to), whatever days the registrations are
@@ -63,6 +64,9 @@ const reportDemoDays = 60
 
 // runReport is the report command.
 func runReport(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "schedule" {
+		return runReportSchedule(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "hires" && args[0] != "terminations" && args[0] != "changes") {
 		fmt.Fprint(stderr, reportUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

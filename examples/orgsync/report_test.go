@@ -117,3 +117,47 @@ func TestReportFromTheStateDatabaseAsXLSX(t *testing.T) {
 	assert.Contains(t, rows[1], "2027-03-01")
 	assert.Contains(t, rows[1], "2027-01-10 09:30:00")
 }
+
+func TestReportScheduleQueuesOncePerPeriod(t *testing.T) {
+	dir := t.TempDir()
+	url := "sqlite:" + filepath.Join(dir, "orgsync.db")
+	keyFile := filepath.Join(dir, "db.key")
+	require.NoError(t, os.WriteFile(keyFile, []byte(statedb.GenerateKey()), 0o600))
+	ctx := context.Background()
+	db, err := openStateDB(ctx, url, keyFile)
+	require.NoError(t, err)
+	m, err := orgmodel.Open(ctx, orgmodel.Options{Store: db.Model()})
+	require.NoError(t, err)
+	loc := timeline.DefaultZone().Location()
+	now := time.Now().In(loc)
+	bound := time.Date(now.Year(), now.Month(), now.Day(), 6, 0, 0, 0, loc)
+	if bound.After(now) {
+		bound = bound.AddDate(0, 0, -1)
+	}
+	var cs orgmodel.ChangeSet
+	always := timeline.Since(timeline.MustParseDate("2020-01-01"))
+	unit := cs.Add("300", always, orgmodel.UnitAttrs{Name: "Skolen ved Søen"})
+	p := cs.Add("aase", always, orgmodel.PersonAttrs{GivenNames: "Åse", Surname: "Ørsted"})
+	cs.Add("42", timeline.Since(timeline.MustParseDate("2030-03-01")), orgmodel.EngagementAttrs{Person: p, Unit: unit, JobFunction: "Lærer", Type: "Månedsløn", Fraction: 1, EmploymentNumber: "42"})
+	_, err = m.Apply(ctx, &cs, orgmodel.Registration{Time: bound.Add(-time.Hour), Actor: "sd-import"})
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	args := []string{"report", "schedule", "--config", "testdata/report/schedules.yaml", "--db", url, "--db-key-file", keyFile}
+	out, errOut, status := orgsync(args...)
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "nye-medarbejdere: queued the report of registrations "+bound.AddDate(0, 0, -1).Format("2006-01-02 15:04")+" to "+bound.Format("2006-01-02 15:04")+", 1 rows\n")
+	assert.Contains(t, out, "fratraedelser-ugentlig: queued the report")
+	out, errOut, status = orgsync(args...)
+	require.Equal(t, 0, status, errOut)
+	assert.Equal(t, "no schedule is due\n", out)
+
+	out, errOut, status = orgsync("mail", "outbox", "--db", url, "--db-key-file", keyFile)
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "2 messages\n")
+	assert.Contains(t, out, "servicedesk@sjolund.dk")
+
+	_, errOut, status = orgsync("report", "schedule", "--db", url)
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "give --config FILE")
+}

@@ -161,3 +161,28 @@ func TestReportScheduleQueuesOncePerPeriod(t *testing.T) {
 	assert.Equal(t, 2, status)
 	assert.Contains(t, errOut, "give --config FILE")
 }
+
+// FuzzReportTime: a window's end is a day or an RFC 3339 time, or a clear
+// error; what it accepts it reads as the same instant written back.
+func FuzzReportTime(f *testing.F) {
+	for _, s := range []string{"2027-01-31", "2027-01-31T06:00:00+01:00", "2027-13-01", "last tuesday", "", "2027-01-31T06:00:00Z\x00"} {
+		f.Add(s)
+	}
+	zone := timeline.DefaultZone()
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := reportTime(s, zone)
+		if err != nil || s == "" {
+			return
+		}
+		if d, derr := timeline.ParseDate(s); derr == nil {
+			if !v.Equal(zone.Start(d)) {
+				t.Fatalf("%q read as %s, not the day's start", s, v)
+			}
+			return
+		}
+		back, err := time.Parse(time.RFC3339, v.Format(time.RFC3339Nano))
+		if err != nil || !back.Equal(v) {
+			t.Fatalf("%q read as %s, which does not write back: %v", s, v, err)
+		}
+	})
+}

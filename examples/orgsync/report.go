@@ -190,6 +190,14 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
 			return fail(2, "--out %s: no directory %s to write it in", *out, filepath.Dir(*out))
 		}
+		// Find out now, not after the work, that the directory takes a
+		// file (the report is written to a temporary one and renamed).
+		probe, err := os.CreateTemp(filepath.Dir(*out), ".orgsync-report-*.tmp")
+		if err != nil {
+			return fail(2, "--out %s: the directory cannot be written: %v", *out, err)
+		}
+		probe.Close()
+		os.Remove(probe.Name())
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

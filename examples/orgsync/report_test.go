@@ -78,6 +78,12 @@ func TestReportRefusesBadInputBeforeAnyWork(t *testing.T) {
 	}
 	left, _ := os.ReadDir(dir)
 	assert.Len(t, left, 1, "nothing written: %v", left)
+
+	// A directory that takes no files, even for root (tests run as root
+	// in CI): /proc.
+	_, errOut, status := orgsync("report", "hires", "--out", "/proc/r.csv")
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "the directory cannot be written")
 }
 
 func TestReportFromTheStateDatabaseAsXLSX(t *testing.T) {

@@ -1,0 +1,160 @@
+package boarding
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// OrderKind is what an order is for.
+type OrderKind string
+
+// The kinds.
+const (
+	// Onboard: a joiner's systems, resources and equipment.
+	Onboard OrderKind = "onboard"
+	// Change: a mover's difference (new items granted, the old role's
+	// revoked after a grace period).
+	Change OrderKind = "change"
+	// Offboard: a leaver's items revoked and equipment returned.
+	Offboard OrderKind = "offboard"
+)
+
+// PendingHire is a coming employee the org model does not know yet: the
+// order names them until payroll registers the person and the
+// engagement, and matches them then by employment number or by name,
+// unit and first day.
+type PendingHire struct {
+	// GivenNames and Surname are the person's names.
+	GivenNames, Surname string
+	// EmploymentNumber is the payroll's number, if the orderer knows it.
+	EmploymentNumber string
+}
+
+// Order is one order: what is to be granted, revoked, delivered or
+// returned for one person, its prerequisites, its tasks, and where it is.
+type Order struct {
+	// ID is the order's id.
+	ID uuid.UUID
+	// Key is the orderer's idempotency key: an order placed twice with
+	// one key is one order.
+	Key string
+	// Kind is onboard, change or offboard.
+	Kind OrderKind
+	// Person is the person in the org model, or uuid.Nil while a pending
+	// hire is not there yet.
+	Person uuid.UUID
+	// Pending names a hire not yet in the org model.
+	Pending *PendingHire
+	// Engagement is the engagement the order is for, once known.
+	Engagement uuid.UUID
+	// Unit is the unit the person joins (or leaves).
+	Unit uuid.UUID
+	// Roles are the job roles ordered (catalogue ids).
+	Roles []string
+	// Start is the first day (onboard, change) or the last day's morrow
+	// (offboard: the day the items go).
+	Start timeline.Date
+	// Reason is the orderer's reason, where a role requires one.
+	Reason string
+	// OrderedBy is who placed the order; OnBehalfOf the manager a
+	// delegate ordered for ("" when the orderer is the manager).
+	OrderedBy, OnBehalfOf string
+	// State is where the order is.
+	State OrderState
+	// Prerequisites are what must hold before it activates.
+	Prerequisites []Prerequisite
+	// Tasks are its tasks, one per item.
+	Tasks []Task
+	// Created is when it was placed; Updated when it last changed;
+	// Expires when a parked or unattested order gives up.
+	Created, Updated, Expires time.Time
+	// Version counts its changes, for a store's optimistic locking.
+	Version int
+}
+
+// PrerequisiteKind is one condition an order waits for.
+type PrerequisiteKind string
+
+// The prerequisites.
+const (
+	// ContractSigned: the HR administrator says the contract is signed.
+	ContractSigned PrerequisiteKind = "contract-signed"
+	// InOrgModel: the person and the engagement are in the org model
+	// (from payroll; an engagement hired but not yet paid counts).
+	InOrgModel PrerequisiteKind = "in-org-model"
+	// AccountSeen: the AD account is seen in the directory (linked by
+	// read-back), never asserted by a person: whoever made it (IT by
+	// hand, adsync, an HR system), the order waits until it is seen.
+	AccountSeen PrerequisiteKind = "account-seen"
+)
+
+// Prerequisite is one condition, and when and how it came to hold.
+type Prerequisite struct {
+	// Kind is the condition.
+	Kind PrerequisiteKind
+	// Satisfied is when it came to hold (zero: not yet).
+	Satisfied time.Time
+	// By is who or what said so ("hr@sjolund.dk", "adsync read-back").
+	By string
+	// Evidence is what showed it (the account's username, the
+	// engagement's id).
+	Evidence string
+}
+
+// Held reports whether the prerequisite holds.
+func (p Prerequisite) Held() bool { return !p.Satisfied.IsZero() }
+
+// Action is what a task does with its item.
+type Action string
+
+// The actions.
+const (
+	// Grant gives a system's resource.
+	Grant Action = "grant"
+	// Revoke takes it away.
+	Revoke Action = "revoke"
+	// Deliver hands out equipment.
+	Deliver Action = "deliver"
+	// Reclaim takes equipment back.
+	Reclaim Action = "reclaim"
+)
+
+// Item is what a task is about: a system's resource, or equipment.
+type Item struct {
+	// System and Resource name an entitlement (catalogue ids).
+	System, Resource string
+	// Equipment is an equipment kind; Quantity how many.
+	Equipment string
+	// Quantity is how many of the equipment.
+	Quantity int
+}
+
+// Task is one item of an order for one system's administrators or
+// connector.
+type Task struct {
+	// ID is the task's id.
+	ID uuid.UUID
+	// Item is what it is about; Action what to do with it.
+	Item Item
+	// Action is grant, revoke, deliver or reclaim.
+	Action Action
+	// Integrated says a connector does it; else the system's
+	// administrators do, by mail.
+	Integrated bool
+	// State is where it is.
+	State TaskState
+	// Attempts counts a connector's tries.
+	Attempts int
+	// LastError is an integrated system's last failure.
+	LastError string
+	// Closed is when it ended; ClosedBy who ended it; Note their note
+	// (a refusal's reason).
+	Closed time.Time
+	// ClosedBy is who confirmed, refused or withdrew it.
+	ClosedBy string
+	// Note is the note given with it.
+	Note string
+}

@@ -13,10 +13,10 @@ import (
 // scheduler").
 type Actor struct {
 	// Name is who acted.
-	Name string
+	Name string `json:"name"`
 	// ActingFor is whom they acted for: the manager a delegate stood in
 	// for, or "" for themselves. The audit keeps both.
-	ActingFor string
+	ActingFor string `json:"acting_for"`
 }
 
 // AuditEntry is one transition of an order or a task, as the append-only
@@ -24,23 +24,25 @@ type Actor struct {
 type AuditEntry struct {
 	// Order is the order; Task the task, or uuid.Nil for the order
 	// itself.
-	Order uuid.UUID
+	Order uuid.UUID `json:"order"`
 	// Task is the task the entry is about, if any.
-	Task uuid.UUID
+	Task uuid.UUID `json:"task"`
 	// At is when.
-	At time.Time
+	At time.Time `json:"at"`
 	// Actor is who acted; ActingFor whom for.
-	Actor string
+	Actor string `json:"actor"`
 	// ActingFor is the manager a delegate acted for.
-	ActingFor string
+	ActingFor string `json:"acting_for"`
 	// Event is what happened ("activate", "complete", "prerequisite").
-	Event string
+	Event string `json:"event"`
 	// From and To are the states before and after ("" for a
 	// prerequisite).
-	From, To string
+	From string `json:"from"`
+	// To is the state after.
+	To string `json:"to"`
 	// Reason is the actor's reason or note, or the prerequisite's
 	// evidence.
-	Reason string
+	Reason string `json:"reason"`
 }
 
 // ErrNeedsReason matches a rejection or refusal given without a reason.

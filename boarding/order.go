@@ -28,51 +28,59 @@ const (
 // unit and first day.
 type PendingHire struct {
 	// GivenNames and Surname are the person's names.
-	GivenNames, Surname string
+	GivenNames string `json:"given_names"`
+	// Surname is the surname.
+	Surname string `json:"surname"`
 	// EmploymentNumber is the payroll's number, if the orderer knows it.
-	EmploymentNumber string
+	EmploymentNumber string `json:"employment_number"`
 }
 
 // Order is one order: what is to be granted, revoked, delivered or
 // returned for one person, its prerequisites, its tasks, and where it is.
 type Order struct {
 	// ID is the order's id.
-	ID uuid.UUID
+	ID uuid.UUID `json:"id"`
 	// Key is the orderer's idempotency key: an order placed twice with
 	// one key is one order.
-	Key string
+	Key string `json:"key"`
 	// Kind is onboard, change or offboard.
-	Kind OrderKind
+	Kind OrderKind `json:"kind"`
 	// Person is the person in the org model, or uuid.Nil while a pending
 	// hire is not there yet.
-	Person uuid.UUID
+	Person uuid.UUID `json:"person"`
 	// Pending names a hire not yet in the org model.
-	Pending *PendingHire
+	Pending *PendingHire `json:"pending"`
 	// Engagement is the engagement the order is for, once known.
-	Engagement uuid.UUID
+	Engagement uuid.UUID `json:"engagement"`
 	// Unit is the unit the person joins (or leaves).
-	Unit uuid.UUID
+	Unit uuid.UUID `json:"unit"`
 	// Roles are the job roles ordered (catalogue ids).
-	Roles []string
+	Roles []string `json:"roles"`
 	// Start is the first day (onboard, change) or the last day's morrow
 	// (offboard: the day the items go).
-	Start timeline.Date
+	Start timeline.Date `json:"start"`
 	// Reason is the orderer's reason, where a role requires one.
-	Reason string
+	Reason string `json:"reason"`
 	// OrderedBy is who placed the order; OnBehalfOf the manager a
 	// delegate ordered for ("" when the orderer is the manager).
-	OrderedBy, OnBehalfOf string
+	OrderedBy string `json:"ordered_by"`
+	// OnBehalfOf is the manager a delegate ordered for.
+	OnBehalfOf string `json:"on_behalf_of"`
 	// State is where the order is.
-	State OrderState
+	State OrderState `json:"state"`
 	// Prerequisites are what must hold before it activates.
-	Prerequisites []Prerequisite
+	Prerequisites []Prerequisite `json:"prerequisites"`
 	// Tasks are its tasks, one per item.
-	Tasks []Task
+	Tasks []Task `json:"tasks"`
 	// Created is when it was placed; Updated when it last changed;
 	// Expires when a parked or unattested order gives up.
-	Created, Updated, Expires time.Time
+	Created time.Time `json:"created"`
+	// Updated is when it last changed.
+	Updated time.Time `json:"updated"`
+	// Expires is when a parked or unattested order gives up.
+	Expires time.Time `json:"expires"`
 	// Version counts its changes, for a store's optimistic locking.
-	Version int
+	Version int `json:"version"`
 }
 
 // PrerequisiteKind is one condition an order waits for.
@@ -94,14 +102,14 @@ const (
 // Prerequisite is one condition, and when and how it came to hold.
 type Prerequisite struct {
 	// Kind is the condition.
-	Kind PrerequisiteKind
+	Kind PrerequisiteKind `json:"kind"`
 	// Satisfied is when it came to hold (zero: not yet).
-	Satisfied time.Time
+	Satisfied time.Time `json:"satisfied"`
 	// By is who or what said so ("hr@sjolund.dk", "adsync read-back").
-	By string
+	By string `json:"by"`
 	// Evidence is what showed it (the account's username, the
 	// engagement's id).
-	Evidence string
+	Evidence string `json:"evidence"`
 }
 
 // Held reports whether the prerequisite holds.
@@ -125,36 +133,38 @@ const (
 // Item is what a task is about: a system's resource, or equipment.
 type Item struct {
 	// System and Resource name an entitlement (catalogue ids).
-	System, Resource string
+	System string `json:"system"`
+	// Resource is the system's resource.
+	Resource string `json:"resource"`
 	// Equipment is an equipment kind; Quantity how many.
-	Equipment string
+	Equipment string `json:"equipment"`
 	// Quantity is how many of the equipment.
-	Quantity int
+	Quantity int `json:"quantity"`
 }
 
 // Task is one item of an order for one system's administrators or
 // connector.
 type Task struct {
 	// ID is the task's id.
-	ID uuid.UUID
+	ID uuid.UUID `json:"id"`
 	// Item is what it is about; Action what to do with it.
-	Item Item
+	Item Item `json:"item"`
 	// Action is grant, revoke, deliver or reclaim.
-	Action Action
+	Action Action `json:"action"`
 	// Integrated says a connector does it; else the system's
 	// administrators do, by mail.
-	Integrated bool
+	Integrated bool `json:"integrated"`
 	// State is where it is.
-	State TaskState
+	State TaskState `json:"state"`
 	// Attempts counts a connector's tries.
-	Attempts int
+	Attempts int `json:"attempts"`
 	// LastError is an integrated system's last failure.
-	LastError string
+	LastError string `json:"last_error"`
 	// Closed is when it ended; ClosedBy who ended it; Note their note
 	// (a refusal's reason).
-	Closed time.Time
+	Closed time.Time `json:"closed"`
 	// ClosedBy is who confirmed, refused or withdrew it.
-	ClosedBy string
+	ClosedBy string `json:"closed_by"`
 	// Note is the note given with it.
-	Note string
+	Note string `json:"note"`
 }

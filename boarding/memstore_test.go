@@ -1,0 +1,12 @@
+package boarding_test
+
+import (
+	"testing"
+
+	"github.com/orgsync/orgsync/boarding"
+	"github.com/orgsync/orgsync/boarding/boardingtest"
+)
+
+func TestMemStore(t *testing.T) {
+	boardingtest.TestStore(t, func(t *testing.T) boarding.Store { return boarding.NewMemStore() })
+}

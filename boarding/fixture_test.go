@@ -2,6 +2,7 @@ package boarding_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -56,3 +57,5 @@ func (w *world) apply(t testing.TB, cs *om.ChangeSet) om.Registration {
 }
 
 func (w *world) today() timeline.Date { return timeline.MustDate(2027, 1, 15) }
+
+func errorsAs[T error](err error, target *T) bool { return errors.As(err, target) }

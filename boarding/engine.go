@@ -1,0 +1,267 @@
+package boarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/boarding/catalogue"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// Engine drives orders: it places them (checking rights and the
+// catalogue), keeps their prerequisites up to date from the org model
+// (the person and the engagement from payroll, the AD account from the
+// directory's read-back), activates them, takes the administrators'
+// confirmations, and expires what waits too long. Every change is stored
+// with its audit entries from the version it was read at, so two hosts,
+// or an event handled twice, never change an order twice.
+type Engine struct {
+	// Model is the org model.
+	Model *orgmodel.Model
+	// Catalogue is the systems, equipment and job roles.
+	Catalogue *catalogue.Catalogue
+	// Rights says who may order, attest and sign off contracts.
+	Rights *Rights
+	// Store keeps the orders.
+	Store Store
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// ParkFor is how long an order waits for its prerequisites before it
+	// expires (default 90 days); AttestFor how long for an attest
+	// (default 14 days).
+	ParkFor, AttestFor time.Duration
+	// Logger gets what the engine does; nil: none.
+	Logger *slog.Logger
+}
+
+// Request is an order as its orderer places it.
+type Request struct {
+	// Key is the orderer's idempotency key: placing the same key twice
+	// gives the one order.
+	Key string
+	// Person is someone in the org model already, or uuid.Nil for a
+	// pending hire.
+	Person uuid.UUID
+	// Pending names a coming employee the org model does not know yet.
+	Pending *PendingHire
+	// Unit is the unit they join.
+	Unit uuid.UUID
+	// Roles are the job roles (catalogue ids).
+	Roles []string
+	// Extra are items beyond the roles'.
+	Extra []catalogue.Item
+	// Start is the first day.
+	Start timeline.Date
+	// Reason is the orderer's reason (required by some roles).
+	Reason string
+}
+
+// RequestError is a request that cannot be an order: what is wrong, for
+// the orderer to put right. Nothing was stored.
+type RequestError struct {
+	// Field is the request's field ("roles[1]", "reason").
+	Field string
+	// Problem says what is wrong.
+	Problem string
+}
+
+// Error says what is wrong with the request.
+func (e *RequestError) Error() string { return "boarding: order: " + e.Field + ": " + e.Problem }
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Logger != nil {
+		return e.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (e *Engine) today() timeline.Date { return e.Model.Zone().Date(e.now()) }
+
+// machine is the engine's actor for what it does itself.
+var machine = Actor{Name: "orgsync boarding"}
+
+// Place places an onboarding order for by. It refuses, storing nothing,
+// a request its orderer may not make (*PermissionError) or that does not
+// hold together (*RequestError). A key placed before gives that order
+// back. The order is parked (or awaits the manager's attest, from a
+// delegate) and activates at once if its prerequisites already hold.
+func (e *Engine) Place(ctx context.Context, by string, req Request) (*Order, error) {
+	if req.Key != "" {
+		if prev, err := e.byKey(ctx, req.Key); err != nil || prev != nil {
+			return prev, err
+		}
+	}
+	now := e.now()
+	v := e.Model.Latest()
+	permit, err := e.Rights.CanOrder(v, e.today(), by, req.Unit)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := e.tasks(v, req)
+	if err != nil {
+		return nil, err
+	}
+	o := &Order{
+		ID: uuid.New(), Key: req.Key, Kind: Onboard, Person: req.Person, Pending: req.Pending, Unit: req.Unit,
+		Roles: slices.Clone(req.Roles), Start: req.Start, Reason: req.Reason, OrderedBy: by, OnBehalfOf: permit.ActingFor,
+		State: Draft, Tasks: tasks, Created: now, Updated: now, Version: 1,
+		Prerequisites: []Prerequisite{{Kind: ContractSigned}, {Kind: InOrgModel}, {Kind: AccountSeen}},
+	}
+	actor := Actor{Name: by, ActingFor: permit.ActingFor}
+	log, err := o.Do(Submit, now, actor, req.Reason)
+	if err != nil {
+		return nil, err
+	}
+	next, wait := Park, or(e.ParkFor, 90*24*time.Hour)
+	if permit.NeedsAttest {
+		next, wait = AwaitAttest, or(e.AttestFor, 14*24*time.Hour)
+	}
+	more, err := o.Do(next, now, machine, "")
+	if err != nil {
+		return nil, err
+	}
+	log = append(log, more...)
+	o.Expires = now.Add(wait)
+	log = append(log, e.observe(v, o, now)...)
+	err = e.Store.Create(ctx, o, log)
+	var dup *DuplicateError
+	if errors.As(err, &dup) { // placed meanwhile by another request with the key
+		return e.Store.Get(ctx, dup.Existing)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.log().Info("boarding: order placed", "order", o.ID, "by", by, "state", o.State)
+	return o, nil
+}
+
+func (e *Engine) byKey(ctx context.Context, key string) (*Order, error) {
+	if len(key) > 200 {
+		return nil, &RequestError{Field: "key", Problem: "an idempotency key is at most 200 bytes"}
+	}
+	all, err := e.Store.List(ctx, Query{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].Key == key {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// tasks checks the request against the catalogue and the model and
+// returns the order's tasks, one per item.
+func (e *Engine) tasks(v orgmodel.View, req Request) ([]Task, error) {
+	bad := func(field, format string, a ...any) error {
+		return &RequestError{Field: field, Problem: fmt.Sprintf(format, a...)}
+	}
+	switch {
+	case req.Key == "":
+		return nil, bad("key", "an order needs an idempotency key (the form's, or the API caller's)")
+	case req.Person == uuid.Nil && req.Pending == nil:
+		return nil, bad("person", "name the person, or the coming employee")
+	case req.Person != uuid.Nil && req.Pending != nil:
+		return nil, bad("person", "name the person or the coming employee, not both")
+	case req.Start == 0:
+		return nil, bad("start", "an order needs the first day")
+	case len(req.Roles) == 0 && len(req.Extra) == 0:
+		return nil, bad("roles", "an order needs a job role or an item")
+	}
+	if p := req.Pending; p != nil && (strings.TrimSpace(p.GivenNames) == "" || strings.TrimSpace(p.Surname) == "") {
+		return nil, bad("pending", "a coming employee needs given names and a surname")
+	}
+	if req.Person != uuid.Nil {
+		if o, ok := v.Object(req.Person); !ok || o.Kind != orgmodel.KindPerson {
+			return nil, bad("person", "no person %s in the org model", req.Person)
+		}
+	}
+	g := v.At(e.today())
+	for i, id := range req.Roles {
+		r, ok := e.Catalogue.JobRole(id)
+		switch {
+		case !ok:
+			return nil, bad(fmt.Sprintf("roles[%d]", i), "the catalogue has no job role %q", clip(id))
+		case r.Lifecycle == catalogue.Draft || r.Lifecycle == catalogue.Deprecated:
+			return nil, bad(fmt.Sprintf("roles[%d]", i), "the job role %s is %s and cannot be ordered", r.Name, r.Lifecycle)
+		case r.RequiresReason && strings.TrimSpace(req.Reason) == "":
+			return nil, bad("reason", "the job role %s needs a reason", r.Name)
+		case !orderableIn(g, r, req.Unit):
+			return nil, bad(fmt.Sprintf("roles[%d]", i), "the job role %s cannot be ordered in this unit", r.Name)
+		}
+	}
+	items, err := e.Catalogue.Resolve(req.Roles...)
+	if err != nil {
+		return nil, bad("roles", "%v", err)
+	}
+	for i, it := range req.Extra {
+		if it.IsEquipment() {
+			if _, ok := e.Catalogue.EquipmentKind(it.Equipment); !ok || it.Quantity < 1 {
+				return nil, bad(fmt.Sprintf("extra[%d]", i), "no equipment kind %q, or a quantity below 1", clip(it.Equipment))
+			}
+		} else if _, ok := e.Catalogue.Resource(it.System, it.Resource); !ok {
+			return nil, bad(fmt.Sprintf("extra[%d]", i), "the catalogue has no resource %q in system %q", clip(it.Resource), clip(it.System))
+		}
+		if !slices.Contains(items, it) {
+			items = append(items, it)
+		}
+	}
+	var out []Task
+	for _, it := range items {
+		t := Task{ID: uuid.New(), State: Pending, Item: Item{System: it.System, Resource: it.Resource, Equipment: it.Equipment, Quantity: it.Quantity}}
+		if it.IsEquipment() {
+			t.Action = Deliver
+		} else {
+			t.Action = Grant
+			s, _ := e.Catalogue.System(it.System)
+			t.Integrated = s.Kind == catalogue.Integrated
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// orderableIn reports whether the role may be ordered in unit on the
+// graph's day: no scopes means anywhere; a scope names a unit by id or
+// user key, and with Inherit the units below it.
+func orderableIn(g orgmodel.Graph, r catalogue.JobRole, unit uuid.UUID) bool {
+	if len(r.OrderableIn) == 0 {
+		return true
+	}
+	chain := []orgmodel.Unit{}
+	if u, ok := g.Unit(unit); ok {
+		chain = append(chain, u)
+	}
+	chain = append(chain, g.Ancestors(unit)...)
+	for _, sc := range r.OrderableIn {
+		for i, u := range chain {
+			if (u.ID.String() == sc.Unit || u.UserKey == sc.Unit) && (i == 0 || sc.Inherit) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}

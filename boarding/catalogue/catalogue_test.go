@@ -291,3 +291,52 @@ func TestYAMLDecodeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestItemDecodingAgrees(t *testing.T) {
+	// A plain item is read straight from the YAML node; anything else
+	// goes through yaml.v3. Written as a merge ("<<:"), the same item
+	// takes the second way: both must give the same item or both fail.
+	for _, item := range []string{
+		`{equipment: pc}`,
+		`{equipment: pc, quantity: 3}`,
+		`{equipment: pc, quantity: "3"}`,
+		`{equipment: pc, quantity: 010}`,
+		`{equipment: pc, quantity: 0x2}`,
+		`{equipment: pc, quantity: +2}`,
+		`{equipment: pc, quantity: 1_0}`,
+		`{equipment: pc, quantity: -1}`,
+		`{equipment: pc, quantity: 0}`,
+		`{equipment: pc, quantity: 2.0}`,
+		`{equipment: pc, quantity: ~}`,
+		`{equipment: pc, quantity: 99999999999999999999}`,
+		`{equipment: "pc"}`,
+		`{equipment: 'pc', system: ~}`,
+		`{system: ad, resource: alle}`,
+		`{system: ad, resource: !!str alle}`,
+		`{system: ad, resource: 123}`,
+		`{system: ad, resource: true}`,
+		`{system: ad, resource: [alle]}`,
+		`{system: ad, resource: alle, quantity: 1}`,
+		`{system: ad, resource: alle, rolle: x}`,
+		`{system: ad, system: ad, resource: alle}`,
+		`{}`,
+	} {
+		t.Run(item, func(t *testing.T) {
+			plain := doc("", "", "  - id: x\n    name: X\n    items:\n      - "+item+"\n", "")
+			merged := doc("", "", "  - id: x\n    name: X\n    items:\n      - <<: "+item+"\n", "")
+			c1, err1 := catalogue.Parse("c.yaml", []byte(plain))
+			c2, err2 := catalogue.Parse("c.yaml", []byte(merged))
+			if err1 != nil || err2 != nil {
+				require.Error(t, err1)
+				require.Error(t, err2)
+				p1, p2 := catErrors(t, err1), catErrors(t, err2)
+				require.Len(t, p2, len(p1))
+				for i := range p1 {
+					assert.Equal(t, p1[i].Path, p2[i].Path)
+				}
+				return
+			}
+			assert.Equal(t, c1.JobRoles[1].Items, c2.JobRoles[1].Items)
+		})
+	}
+}

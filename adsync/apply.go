@@ -2,10 +2,8 @@ package adsync
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
@@ -339,16 +337,5 @@ func parentDN(dn string) string {
 
 // initialPassword is a random password AD's complexity rules accept. It
 // is never logged or returned; the person gets their first password by the
-// municipality's own procedure.
-func initialPassword() string {
-	const sets = "ABCDEFGHJKLMNPQRSTUVWXYZ" + "abcdefghijkmnopqrstuvwxyz" + "23456789" + "!#%+-=?@"
-	b := []byte("Aa1!")
-	for len(b) < 24 {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(sets))))
-		if err != nil {
-			panic(err) // crypto/rand does not fail on supported platforms
-		}
-		b = append(b, sets[n.Int64()])
-	}
-	return string(b)
-}
+// municipality's own procedure (boarding's one-time secret).
+func initialPassword() string { return string(connectors.RandomPassword(24)) }

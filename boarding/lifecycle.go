@@ -169,6 +169,9 @@ func (o *Order) moveTask(i int, e TaskEvent, at time.Time, by Actor, note string
 	to, _ := t.State.Next(e)
 	entry := o.entry(t.ID, at, by, string(e), string(t.State), string(to), note)
 	t.State = to
+	if e == Send {
+		t.Opened = at
+	}
 	if to.Terminal() {
 		t.Closed, t.ClosedBy, t.Note = at, by.Name, note
 	}

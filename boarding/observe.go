@@ -43,6 +43,10 @@ func (e *Engine) observe(v orgmodel.View, o *Order, now time.Time) []AuditEntry 
 			log = append(log, entries...)
 		}
 	}
+	if o.Kind == Offboard && e.today() >= o.Start.AddDays(-1) {
+		entries, _ := o.Satisfy(LastDay, now, Actor{Name: "clock"}, "last day "+o.Start.AddDays(-1).String())
+		log = append(log, entries...)
+	}
 	if o.State == Parked && o.Ready() {
 		entries, err := o.Do(Activate, now, machine, "")
 		if err == nil {
@@ -91,13 +95,23 @@ func engagementFrom(v orgmodel.View, o *Order) uuid.UUID {
 // account returns the person's AD username, as the directory's read-back
 // recorded it in the org model, or "".
 func account(v orgmodel.View, person uuid.UUID) string {
+	a, _ := adAccount(v, person)
+	return a.Username
+}
+
+// adAccount returns the person's AD account as the org model holds it
+// (in its latest span), if it has one with a username.
+func adAccount(v orgmodel.View, person uuid.UUID) (orgmodel.AccountAttrs, bool) {
+	if person == uuid.Nil {
+		return orgmodel.AccountAttrs{}, false
+	}
 	for _, obj := range v.PointingAt(person, orgmodel.KindAccount) {
 		if b, ok := obj.Timeline.Bounds(); ok {
 			if a, ok := orgread.At[orgmodel.AccountAttrs](obj, b.To-1); ok && a.Person == person &&
 				strings.EqualFold(a.System, accountSystem) && a.Username != "" {
-				return a.Username
+				return a, true
 			}
 		}
 	}
-	return ""
+	return orgmodel.AccountAttrs{}, false
 }

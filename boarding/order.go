@@ -81,6 +81,16 @@ type Order struct {
 	Expires time.Time `json:"expires"`
 	// Version counts its changes, for a store's optimistic locking.
 	Version int `json:"version"`
+	// Reminded is when the manager was reminded of an attest; Escalated
+	// when it went to EscalatedTo, the manager's own manager.
+	Reminded time.Time `json:"reminded"`
+	// Escalated is when the attest was escalated.
+	Escalated time.Time `json:"escalated"`
+	// EscalatedTo is whom the attest was escalated to; they may attest.
+	EscalatedTo string `json:"escalated_to"`
+	// Told are the notices the dispatcher has queued for the order (a
+	// task's mail, the fulfilment notice), by fact: each is queued once.
+	Told []string `json:"told"`
 }
 
 // PrerequisiteKind is one condition an order waits for.
@@ -97,6 +107,9 @@ const (
 	// read-back), never asserted by a person: whoever made it (IT by
 	// hand, adsync, an HR system), the order waits until it is seen.
 	AccountSeen PrerequisiteKind = "account-seen"
+	// LastDay: an offboarding order's person is on their last day (or
+	// past it, for a termination registered late); the clock says so.
+	LastDay PrerequisiteKind = "last-day"
 )
 
 // Prerequisite is one condition, and when and how it came to hold.
@@ -142,6 +155,10 @@ type Item struct {
 	Quantity int `json:"quantity"`
 }
 
+// IsEquipment reports whether the item is equipment rather than a
+// system's resource.
+func (it Item) IsEquipment() bool { return it.Equipment != "" }
+
 // Task is one item of an order for one system's administrators or
 // connector.
 type Task struct {
@@ -156,8 +173,13 @@ type Task struct {
 	Integrated bool `json:"integrated"`
 	// State is where it is.
 	State TaskState `json:"state"`
-	// Attempts counts a connector's tries.
+	// Opened is when the task went out.
+	Opened time.Time `json:"opened"`
+	// Attempts counts a connector's tries; NextTry is when the next is
+	// due after a transient failure.
 	Attempts int `json:"attempts"`
+	// NextTry is when a connector is tried again.
+	NextTry time.Time `json:"next_try"`
 	// LastError is an integrated system's last failure.
 	LastError string `json:"last_error"`
 	// Closed is when it ended; ClosedBy who ended it; Note their note

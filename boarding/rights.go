@@ -2,6 +2,7 @@ package boarding
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -23,6 +24,9 @@ type Rights struct {
 	// Delegates are the delegations ("personlig godkender",
 	// "stedfortræder").
 	Delegates []Delegation `yaml:"delegates" json:"delegates"`
+	// Equipment are the people who hand out and take back equipment (the
+	// service desk); HR may too.
+	Equipment []string `yaml:"equipment" json:"equipment,omitempty"`
 	// System is the account system whose usernames are logins (default
 	// "Active Directory").
 	System string `yaml:"system" json:"system,omitempty"`
@@ -93,30 +97,98 @@ func (r *Rights) CanOrder(v orgmodel.View, day timeline.Date, actor string, unit
 }
 
 // CanAttest reports whether actor may attest an order placed for
-// manager: the manager themself, or an HR administrator.
+// manager: the manager themself, the manager's own manager once the
+// attest was escalated to them, or an HR administrator.
 func (r *Rights) CanAttest(actor string, o *Order) error {
-	if o.OnBehalfOf != "" && fold(actor) == fold(o.OnBehalfOf) || r.isHR(actor) {
+	switch {
+	case o.OnBehalfOf != "" && fold(actor) == fold(o.OnBehalfOf),
+		o.EscalatedTo != "" && fold(actor) == fold(o.EscalatedTo),
+		r.isHR(actor):
 		return nil
 	}
-	return &PermissionError{Actor: actor, What: "attest the order", Why: "only the manager it was placed for (" + o.OnBehalfOf + ") or HR may"}
+	why := "only the manager it was placed for (" + o.OnBehalfOf + ") or HR may"
+	if o.EscalatedTo != "" {
+		why = "only the manager it was placed for (" + o.OnBehalfOf + "), their manager (" + o.EscalatedTo + ") or HR may"
+	}
+	return &PermissionError{Actor: actor, What: "attest the order", Why: why}
 }
 
-func (r *Rights) isHR(actor string) bool {
-	for _, h := range r.HR {
-		if fold(h) == fold(actor) {
+// above returns, by e-mail address where the org model has one, the
+// nearest manager above the one manager is for the unit: the manager of
+// the first unit up the tree from the unit manager manages that someone
+// else manages; "" if nobody does.
+func (r *Rights) above(g orgmodel.Graph, unit uuid.UUID, manager string) string {
+	chain := []uuid.UUID{unit}
+	for _, a := range g.Ancestors(unit) {
+		chain = append(chain, a.ID)
+	}
+	found := false
+	for _, u := range chain {
+		for _, m := range g.Managers(u, orgmodel.ManagerQuery{}) {
+			ids := r.identities(g, m.Person)
+			switch {
+			case slices.Contains(ids, fold(manager)):
+				found = true
+			case found && len(ids) > 0:
+				if mails := orgread.Emails(g, m.Person); len(mails) > 0 {
+					return mails[0]
+				}
+				return ids[0]
+			}
+		}
+	}
+	return ""
+}
+
+func (r *Rights) isHR(actor string) bool { return among(r.HR, actor) }
+
+// among reports whether actor is one of people, folded.
+func among(people []string, actor string) bool {
+	for _, p := range people {
+		if fold(p) == fold(actor) {
 			return true
 		}
 	}
 	return false
 }
 
+// CanSign reports whether actor may say an order's contract is signed:
+// an HR administrator.
+func (r *Rights) CanSign(actor string) error {
+	if r.isHR(actor) {
+		return nil
+	}
+	return &PermissionError{Actor: actor, What: "say a contract is signed", Why: "only an HR administrator may"}
+}
+
+// CanConfirm reports whether actor may confirm or refuse a task of o: a
+// system's administrators (admins) for its grants and revocations, the
+// equipment desk for equipment, or an HR administrator; never the
+// person the order is for, whatever else they are (subject are their
+// logins and addresses, folded).
+func (r *Rights) CanConfirm(actor string, subject []string, t *Task, admins []string) error {
+	what := "confirm the task"
+	if slices.Contains(subject, fold(actor)) {
+		return &PermissionError{Actor: actor, What: what, Why: "it is their own order"}
+	}
+	if r.isHR(actor) {
+		return nil
+	}
+	if t.Item.IsEquipment() {
+		if among(r.Equipment, actor) {
+			return nil
+		}
+		return &PermissionError{Actor: actor, What: what, Why: "only the equipment desk or HR may hand out or take back equipment"}
+	}
+	if among(admins, actor) {
+		return nil
+	}
+	return &PermissionError{Actor: actor, What: what, Why: "only the administrators of " + t.Item.System + " or HR may"}
+}
+
 // managersOf returns the logins and addresses of the managers of unit and
 // of every unit above it, on the graph's day, folded.
 func (r *Rights) managersOf(g orgmodel.Graph, unit uuid.UUID) map[string]bool {
-	system := r.System
-	if system == "" {
-		system = "Active Directory"
-	}
 	out := map[string]bool{}
 	units := []uuid.UUID{unit}
 	for _, a := range g.Ancestors(unit) {
@@ -124,17 +196,31 @@ func (r *Rights) managersOf(g orgmodel.Graph, unit uuid.UUID) map[string]bool {
 	}
 	for _, u := range units {
 		for _, m := range g.Managers(u, orgmodel.ManagerQuery{}) {
-			if m.Person == uuid.Nil {
-				continue
+			for _, id := range r.identities(g, m.Person) {
+				out[id] = true
 			}
-			for _, e := range orgread.Emails(g, m.Person) {
-				out[fold(e)] = true
-			}
-			for _, acc := range g.Accounts(m.Person) {
-				if acc.System == system && acc.Username != "" {
-					out[fold(acc.Username)] = true
-				}
-			}
+		}
+	}
+	return out
+}
+
+// identities returns the person's logins (usernames in the rights'
+// account system) and e-mail addresses on the graph's day, folded.
+func (r *Rights) identities(g orgmodel.Graph, person uuid.UUID) []string {
+	if person == uuid.Nil {
+		return nil
+	}
+	system := r.System
+	if system == "" {
+		system = accountSystem
+	}
+	var out []string
+	for _, e := range orgread.Emails(g, person) {
+		out = append(out, fold(e))
+	}
+	for _, acc := range g.Accounts(person) {
+		if acc.System == system && acc.Username != "" {
+			out = append(out, fold(acc.Username))
 		}
 	}
 	return out

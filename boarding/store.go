@@ -44,6 +44,11 @@ type Query struct {
 	Unit uuid.UUID
 	// Kind keeps one kind.
 	Kind OrderKind
+	// Due keeps the orders with work for the dispatcher (Order.Due).
+	Due bool
+	// Unmatched keeps the orders for a pending hire not yet matched to a
+	// person in the org model.
+	Unmatched bool
 	// Limit caps the number returned (0: no cap).
 	Limit int
 }
@@ -60,6 +65,10 @@ func (q Query) matches(o *Order) bool {
 	case q.Unit != uuid.Nil && o.Unit != q.Unit:
 		return false
 	case q.Kind != "" && o.Kind != q.Kind:
+		return false
+	case q.Due && !o.Due():
+		return false
+	case q.Unmatched && o.Person != uuid.Nil:
 		return false
 	}
 	return true
@@ -115,6 +124,7 @@ func clone(o *Order) *Order {
 	c.Roles = append([]string(nil), o.Roles...)
 	c.Prerequisites = append([]Prerequisite(nil), o.Prerequisites...)
 	c.Tasks = append([]Task(nil), o.Tasks...)
+	c.Told = append([]string(nil), o.Told...)
 	if o.Pending != nil {
 		p := *o.Pending
 		c.Pending = &p

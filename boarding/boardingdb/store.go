@@ -40,9 +40,9 @@ func (s *Store) Create(ctx context.Context, o *boarding.Order, log []boarding.Au
 		return err
 	}
 	return s.db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO boarding_orders (id, key, kind, state, person, unit, version, body)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			o.ID.String(), o.Key, string(o.Kind), string(o.State), o.Person.String(), o.Unit.String(), o.Version, body)
+		res, err := tx.ExecContext(ctx, `INSERT INTO boarding_orders (id, key, kind, state, person, unit, version, body, due)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			o.ID.String(), o.Key, string(o.Kind), string(o.State), o.Person.String(), o.Unit.String(), o.Version, body, due(o))
 		if err != nil {
 			return err
 		}
@@ -89,6 +89,14 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID) (*boarding.Order, error) 
 	return decode(body)
 }
 
+// due is the order's due column.
+func due(o *boarding.Order) int {
+	if o.Due() {
+		return 1
+	}
+	return 0
+}
+
 func decode(body []byte) (*boarding.Order, error) {
 	var o boarding.Order
 	if err := json.Unmarshal(body, &o); err != nil {
@@ -105,9 +113,9 @@ func (s *Store) Update(ctx context.Context, o *boarding.Order, prev int, log []b
 		return err
 	}
 	return s.db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE boarding_orders SET state = $1, person = $2, unit = $3, version = $4, body = $5
-			WHERE id = $6 AND version = $7 AND key = $8`,
-			string(o.State), o.Person.String(), o.Unit.String(), o.Version, body, o.ID.String(), prev, o.Key)
+		res, err := tx.ExecContext(ctx, `UPDATE boarding_orders SET state = $1, person = $2, unit = $3, version = $4, body = $5, due = $6
+			WHERE id = $7 AND version = $8 AND key = $9`,
+			string(o.State), o.Person.String(), o.Unit.String(), o.Version, body, due(o), o.ID.String(), prev, o.Key)
 		if err != nil {
 			return err
 		}
@@ -158,6 +166,12 @@ func (s *Store) List(ctx context.Context, q boarding.Query) ([]boarding.Order, e
 	}
 	if q.Kind != "" {
 		where = append(where, "kind = "+arg(string(q.Kind)))
+	}
+	if q.Due {
+		where = append(where, "due = 1")
+	}
+	if q.Unmatched {
+		where = append(where, "person = "+arg(uuid.Nil.String()))
 	}
 	query := `SELECT body FROM boarding_orders`
 	if len(where) > 0 {

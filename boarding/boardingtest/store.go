@@ -161,6 +161,9 @@ func testList(t *testing.T, s boarding.Store) {
 		if i == 3 {
 			o.Unit, o.Kind = unit, boarding.Offboard
 		}
+		if st == boarding.Fulfilled {
+			o.Told = []string{"welcome", "fulfilled"} // its notices are out: nothing due
+		}
 		require.NoError(t, s.Create(bg, o, log))
 		ids = append(ids, o.ID)
 	}
@@ -181,6 +184,15 @@ func testList(t *testing.T, s boarding.Store) {
 	assert.Equal(t, []uuid.UUID{ids[3]}, pick(boarding.Query{Kind: boarding.Offboard}))
 	assert.Equal(t, ids[:2], pick(boarding.Query{Limit: 2}))
 	assert.Empty(t, pick(boarding.Query{Person: uuid.New()}))
+	assert.Equal(t, []uuid.UUID{ids[1], ids[3]}, pick(boarding.Query{Unmatched: true}), "the pending hires")
+	assert.Equal(t, []uuid.UUID{ids[1]}, pick(boarding.Query{Due: true}), "the active order's welcome is not yet queued")
+
+	active, err := s.Get(bg, ids[1])
+	require.NoError(t, err)
+	prev := active.Version
+	active.Told, active.Version = []string{"welcome"}, prev+1
+	require.NoError(t, s.Update(bg, active, prev, nil))
+	assert.Empty(t, pick(boarding.Query{Due: true}), "an update that queues the last notice leaves nothing due")
 }
 
 func testUnknown(t *testing.T, s boarding.Store) {

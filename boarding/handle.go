@@ -1,0 +1,265 @@
+package boarding
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orgsync/orgsync/boarding/catalogue"
+	"github.com/orgsync/orgsync/boarding/internal/orgread"
+	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
+)
+
+// Handle brings the orders an org-model event is about up to date: the
+// pending hires the event's person may be (orders for the units the
+// person has engagements in), the person's open orders (their
+// engagement, their AD account from read-back), and the person's
+// terminations: an engagement whose end is registered (for a future day
+// or one gone by) gets an offboarding order of what orgsync granted for
+// it, an onboarding order that would start on or after the end is
+// cancelled, and a termination moved or withdrawn moves or cancels its
+// offboarding order. Handling an event twice changes nothing.
+func (e *Engine) Handle(ctx context.Context, ev orgmodel.Event) error {
+	if ev.OwnerKind != orgmodel.KindPerson || ev.Owner == uuid.Nil {
+		return nil
+	}
+	v := e.Model.Latest()
+	person := ev.Owner
+	if ev.Kind == orgmodel.KindEngagement || ev.Kind == orgmodel.KindPerson {
+		for _, unit := range engagementUnits(v, person) {
+			pending, err := e.Store.List(ctx, Query{Unmatched: true, Open: true, Unit: unit})
+			if err != nil {
+				return err
+			}
+			if err := e.observeAll(ctx, v, pending); err != nil {
+				return err
+			}
+		}
+	}
+	mine, err := e.Store.List(ctx, Query{Person: person, Open: true})
+	if err != nil {
+		return err
+	}
+	if err := e.observeAll(ctx, v, mine); err != nil {
+		return err
+	}
+	if ev.Kind == orgmodel.KindEngagement || ev.Kind == orgmodel.KindPerson {
+		return e.terminations(ctx, v, person)
+	}
+	return nil
+}
+
+func (e *Engine) observeAll(ctx context.Context, v orgmodel.View, orders []Order) error {
+	for i := range orders {
+		if err := e.apply(ctx, &orders[i], func(o *Order) ([]AuditEntry, error) {
+			return e.observe(v, o, e.now()), nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// engagementUnits returns the units of the person's engagements, on any
+// day.
+func engagementUnits(v orgmodel.View, person uuid.UUID) []uuid.UUID {
+	var out []uuid.UUID
+	for _, obj := range v.PointingAt(person, orgmodel.KindEngagement) {
+		for sp := range obj.Timeline.All() {
+			if a, ok := sp.Value.(orgmodel.EngagementAttrs); ok && a.Person == person && !slices.Contains(out, a.Unit) {
+				out = append(out, a.Unit)
+			}
+		}
+	}
+	return out
+}
+
+// Run handles the org model's events until ctx ends, acknowledging each
+// after its orders are stored: a crash handles the event again, which
+// changes nothing. A new subscriber starts at the present (the model's
+// history holds no orders). Only a failing store stops it.
+func (e *Engine) Run(ctx context.Context, name string) error {
+	if name == "" {
+		name = "boarding"
+	}
+	sub, err := e.Model.Subscribe(name)
+	if err != nil {
+		return err
+	}
+	if _, err := sub.StartAtPresent(ctx); err != nil {
+		return err
+	}
+	for {
+		ev, err := sub.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if err := e.Handle(ctx, ev); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		if err := sub.Ack(ctx, ev); err != nil {
+			return err
+		}
+	}
+}
+
+// terminations gives each of the person's engagements the offboarding
+// its end calls for.
+func (e *Engine) terminations(ctx context.Context, v orgmodel.View, person uuid.UUID) error {
+	all, err := e.Store.List(ctx, Query{Person: person})
+	if err != nil {
+		return err
+	}
+	for _, obj := range v.PointingAt(person, orgmodel.KindEngagement) {
+		b, ok := obj.Timeline.Bounds()
+		if !ok {
+			continue
+		}
+		var theirs []Order
+		for _, o := range all {
+			if o.Engagement == obj.ID {
+				theirs = append(theirs, o)
+			}
+		}
+		if len(theirs) == 0 {
+			continue // orgsync ordered nothing for it: nothing to take back
+		}
+		if err := e.terminate(ctx, v, obj, b.To, theirs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// terminate settles one engagement's orders with its end (timeline.Open:
+// none).
+func (e *Engine) terminate(ctx context.Context, v orgmodel.View, eng orgmodel.Object, end timeline.Date, orders []Order) error {
+	var offboard *Order
+	for i := range orders {
+		o := &orders[i]
+		switch {
+		case o.State.Terminal():
+		case o.Kind == Offboard && o.Start != end:
+			why := "the termination was withdrawn"
+			if end != timeline.Open {
+				why = "the last day moved to " + end.AddDays(-1).String()
+			}
+			if err := e.apply(ctx, o, func(o *Order) ([]AuditEntry, error) { return o.Do(Cancel, e.now(), machine, why) }); err != nil {
+				return err
+			}
+		case o.Kind == Offboard:
+			offboard = o
+		case end != timeline.Open && o.Start >= end:
+			if err := e.apply(ctx, o, func(o *Order) ([]AuditEntry, error) {
+				return o.Do(Cancel, e.now(), machine, "the person leaves on "+end.AddDays(-1).String()+", before the first day")
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	if end == timeline.Open {
+		return nil
+	}
+	held := granted(orders)
+	if offboard != nil {
+		return e.apply(ctx, offboard, func(o *Order) ([]AuditEntry, error) { return e.addRevokes(o, held), nil })
+	}
+	if len(held) == 0 {
+		return nil
+	}
+	return e.offboard(ctx, v, eng, end, held)
+}
+
+// granted returns what the orders granted or delivered, done, and not
+// revoked or returned by a later order: what an offboarding takes back.
+func granted(orders []Order) []Item {
+	var held []Item
+	for _, o := range orders {
+		for _, t := range o.Tasks {
+			if t.State != Done {
+				continue
+			}
+			switch t.Action {
+			case Grant, Deliver:
+				if !slices.Contains(held, t.Item) {
+					held = append(held, t.Item)
+				}
+			case Revoke, Reclaim:
+				held = slices.DeleteFunc(held, func(it Item) bool { return it == t.Item })
+			}
+		}
+	}
+	return held
+}
+
+// offboard places the offboarding order of an engagement ending on end:
+// the held items revoked or reclaimed on the last day, by the systems'
+// administrators or connectors.
+func (e *Engine) offboard(ctx context.Context, v orgmodel.View, eng orgmodel.Object, end timeline.Date, held []Item) error {
+	a, _ := orgread.At[orgmodel.EngagementAttrs](eng, end.AddDays(-1))
+	now := e.now()
+	o := &Order{
+		ID: uuid.New(), Key: "offboard/" + eng.ID.String() + "/" + end.String(), Kind: Offboard,
+		Person: a.Person, Engagement: eng.ID, Unit: a.Unit, Start: end, OrderedBy: machine.Name,
+		State: Draft, Created: now, Updated: now, Version: 1,
+		Prerequisites: []Prerequisite{{Kind: LastDay}},
+	}
+	e.addRevokes(o, held)
+	log, err := o.Do(Submit, now, machine, "the engagement ends; its last day is "+end.AddDays(-1).String())
+	if err != nil {
+		return err
+	}
+	more, err := o.Do(Park, now, machine, "")
+	if err != nil {
+		return err
+	}
+	log = append(log, more...)
+	o.Expires = e.Model.Zone().Start(end).Add(or(e.ParkFor, 90*24*time.Hour))
+	log = append(log, e.observe(v, o, now)...)
+	err = e.Store.Create(ctx, o, log)
+	var dup *DuplicateError
+	if errors.As(err, &dup) {
+		return nil // placed by an earlier handling of the event
+	}
+	if err == nil {
+		e.log().Info("boarding: offboarding order placed", "order", o.ID, "engagement", eng.ID, "last_day", end.AddDays(-1))
+	}
+	return err
+}
+
+// addRevokes adds a revoke or reclaim task for each held item the
+// offboarding order does not have yet (granted after it was placed), and
+// returns their entries.
+func (e *Engine) addRevokes(o *Order, held []Item) []AuditEntry {
+	if o.State != Draft && o.State != Parked {
+		return nil
+	}
+	var log []AuditEntry
+	now := e.now()
+	for _, it := range held {
+		if slices.ContainsFunc(o.Tasks, func(t Task) bool { return t.Item == it }) {
+			continue
+		}
+		t := Task{ID: uuid.New(), Item: it, State: Pending, Action: Revoke}
+		if it.IsEquipment() {
+			t.Action = Reclaim
+		} else if s, ok := e.Catalogue.System(it.System); ok {
+			t.Integrated = s.Kind == catalogue.Integrated
+		}
+		o.Tasks = append(o.Tasks, t)
+		if o.State != Draft {
+			log = append(log, o.entry(t.ID, now, machine, "add", "", string(Pending), "granted after the offboarding was placed"))
+		}
+	}
+	if len(log) > 0 {
+		o.touch(now)
+	}
+	return log
+}

@@ -237,4 +237,3 @@ func (d *Dispatcher) recipientsOf(t *Task) []connectors.Address {
 	}
 	return addresses(d.Engine.administrators(t.Item)...)
 }
-

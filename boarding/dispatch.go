@@ -272,6 +272,12 @@ func (d *Dispatcher) integrated(ctx context.Context, id uuid.UUID, rep *Dispatch
 		if !t.Integrated || (t.State != Open && t.State != Executing) || e.now().Before(t.NextTry) {
 			continue
 		}
+		if d.provisioner(t.Item) == nil {
+			// Left open for when the operator configures it: a missing
+			// connector is the deployment's to fix, not the task's fault.
+			e.log().Warn("boarding: no connector is configured for an integrated system; its tasks wait", "system", t.Item.System)
+			continue
+		}
 		state, callErr := d.call(ctx, o, &t)
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -293,9 +299,6 @@ func (d *Dispatcher) call(ctx context.Context, o *Order, t *Task) (connectors.Gr
 		return 0, connectors.Errorf(connectors.Configuration, "provision", "the catalogue has no system %s", t.Item.System)
 	}
 	p := d.Provisioners[s.Connector]
-	if p == nil {
-		return 0, connectors.Errorf(connectors.Configuration, "provision", "no connector %q is configured for system %s", s.Connector, s.ID)
-	}
 	g := connectors.Grant{Task: t.ID.String(), Resource: t.Item.Resource}
 	if r, ok := e.Catalogue.Resource(t.Item.System, t.Item.Resource); ok {
 		g.Target = r.Group
@@ -309,6 +312,14 @@ func (d *Dispatcher) call(ctx context.Context, o *Order, t *Task) (connectors.Gr
 	default:
 		return p.Grant(ctx, g)
 	}
+}
+
+// provisioner returns the connector of the item's system, or nil.
+func (d *Dispatcher) provisioner(it Item) connectors.Provisioner {
+	if s, ok := d.Engine.Catalogue.System(it.System); ok {
+		return d.Provisioners[s.Connector]
+	}
+	return nil
 }
 
 // record stores a connector's answer on the task: done, in progress, to

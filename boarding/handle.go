@@ -111,16 +111,25 @@ func (e *Engine) Run(ctx context.Context, name string) error {
 }
 
 // terminations gives each of the person's engagements the offboarding
-// its end calls for.
+// its end calls for. An engagement cleared whole (a hire withdrawn) ends
+// today.
 func (e *Engine) terminations(ctx context.Context, v orgmodel.View, person uuid.UUID) error {
 	all, err := e.Store.List(ctx, Query{Person: person})
 	if err != nil {
 		return err
 	}
-	for _, obj := range v.PointingAt(person, orgmodel.KindEngagement) {
-		b, ok := obj.Timeline.Bounds()
-		if !ok {
-			continue
+	// The engagements the person's orders are for: an engagement cleared
+	// whole no longer points at the person, but its orders still name it.
+	var engs []uuid.UUID
+	for _, o := range all {
+		if o.Engagement != uuid.Nil && !slices.Contains(engs, o.Engagement) {
+			engs = append(engs, o.Engagement)
+		}
+	}
+	for _, id := range engs {
+		obj, ok := v.Object(id)
+		if !ok { // deleted: as withdrawn
+			obj = orgmodel.Object{ID: id, Kind: orgmodel.KindEngagement}
 		}
 		var theirs []Order
 		for _, o := range all {
@@ -131,7 +140,13 @@ func (e *Engine) terminations(ctx context.Context, v orgmodel.View, person uuid.
 		if len(theirs) == 0 {
 			continue // orgsync ordered nothing for it: nothing to take back
 		}
-		if err := e.terminate(ctx, v, obj, b.To, theirs); err != nil {
+		end := timeline.Open
+		if b, ok := obj.Timeline.Bounds(); ok {
+			end = b.To
+		} else if end = e.today(); slices.ContainsFunc(theirs, func(o Order) bool { return o.Kind == Offboard && o.State != Cancelled }) {
+			continue // withdrawn, and its offboarding placed on an earlier day
+		}
+		if err := e.terminate(ctx, v, obj, end, theirs); err != nil {
 			return err
 		}
 	}
@@ -174,7 +189,7 @@ func (e *Engine) terminate(ctx context.Context, v orgmodel.View, eng orgmodel.Ob
 	if len(held) == 0 {
 		return nil
 	}
-	return e.offboard(ctx, v, eng, end, held)
+	return e.offboard(ctx, v, eng, end, held, orders[0])
 }
 
 // granted returns what the orders granted or delivered, done, and not
@@ -201,9 +216,12 @@ func granted(orders []Order) []Item {
 
 // offboard places the offboarding order of an engagement ending on end:
 // the held items revoked or reclaimed on the last day, by the systems'
-// administrators or connectors.
-func (e *Engine) offboard(ctx context.Context, v orgmodel.View, eng orgmodel.Object, end timeline.Date, held []Item) error {
-	a, _ := orgread.At[orgmodel.EngagementAttrs](eng, end.AddDays(-1))
+// administrators or connectors. first is one of the engagement's orders.
+func (e *Engine) offboard(ctx context.Context, v orgmodel.View, eng orgmodel.Object, end timeline.Date, held []Item, first Order) error {
+	a, ok := orgread.At[orgmodel.EngagementAttrs](eng, end.AddDays(-1))
+	if !ok { // cleared whole: the person and unit its orders were for
+		a.Person, a.Unit = first.Person, first.Unit
+	}
 	now := e.now()
 	o := &Order{
 		ID: uuid.New(), Key: "offboard/" + eng.ID.String() + "/" + end.String(), Kind: Offboard,

@@ -77,17 +77,14 @@ func (f *taskFacts) block(b *strings.Builder) {
 	line("Person", f.person)
 	line("Username", f.username)
 	line("Unit", f.unitPath)
-	line(dayKey(f.order.Kind), f.order.Start.String())
+	if f.order.Kind == Offboard {
+		line("Last-Day", f.order.Start.AddDays(-1).String())
+	} else {
+		line("First-Day", f.order.Start.String())
+	}
 	line("Ordered-By", f.order.OrderedBy)
 	line("Done", f.done)
 	line("Refuse", f.refus)
-}
-
-func dayKey(k OrderKind) string {
-	if k == Offboard {
-		return "Last-Day"
-	}
-	return "First-Day"
 }
 
 // words says the task in Danish.

@@ -174,3 +174,8 @@ func isSystem(s string) func(boarding.Task) bool {
 }
 
 func isEquipment(t boarding.Task) bool { return t.Item.IsEquipment() }
+
+// personEvent is an event about the person, as the model makes them.
+func personEvent(person uuid.UUID) om.Event {
+	return om.Event{Seq: 1, Type: om.EventRegistered, Kind: om.KindEngagement, Owner: person, OwnerKind: om.KindPerson}
+}

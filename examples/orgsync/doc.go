@@ -42,6 +42,23 @@
 //
 //	go run ./examples/orgsync payroll-export --dir payroll --persons 150 --today 2026-12-01
 //
+// The catalogue command checks the on/off-boarding catalogue (package
+// boarding/catalogue) and shows what it holds: validate prints every
+// problem of a file at once, as FILE:LINE: PATH: PROBLEM; show lists the
+// systems, the equipment, the job roles with their items expanded and the
+// birthright rules, or one role or system in detail:
+//
+//	go run ./examples/orgsync catalogue validate catalogue.yaml
+//	go run ./examples/orgsync catalogue show catalogue.yaml --role laerer
+//
+// The orders command reads the boarding orders in the state database
+// (package boarding/boardingdb): list selects them by state, person,
+// unit and kind; show prints one with its prerequisites, its tasks and
+// the timeline of its audit log:
+//
+//	go run ./examples/orgsync orders list --db sqlite:/var/lib/orgsync/orgsync.db --open
+//	go run ./examples/orgsync orders show 0b5e6a8c-… --db sqlite:/var/lib/orgsync/orgsync.db
+//
 // Run it without arguments for the list of commands, and with a command
 // and -h for that command's flags.
 //
@@ -52,6 +69,8 @@
 // replaces one that is there), take a password from a
 // flag's value or a configuration file, or print a national id in full (a
 // sync plan shows the mapped attributes it writes, with national ids
-// masked; the other commands print no more of a person than the name the
-// operator typed and the account's username and DN).
+// masked; the orders command prints a person's id, a pending hire's name
+// and employment number, and masks national ids in what people typed into
+// an order; the other commands print no more of a person than the name
+// the operator typed and the account's username and DN).
 package main

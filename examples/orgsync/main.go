@@ -22,6 +22,8 @@ var commands = []command{
 	{"rules", "plan and apply the org rules (managers, elevation, coupling, primary)", runRules},
 	{"report", "write the hire, termination or change report for a registration window", runReport},
 	{"mail", "check, test and preview the mail configuration; list, requeue and send the outbox", runMail},
+	{"catalogue", "validate and show the boarding catalogue: systems, equipment, job roles, birthrights", runCatalogue},
+	{"orders", "list the boarding orders, and show one with its tasks and its timeline", runOrders},
 	{"payroll-export", "write the synthetic municipality as a payroll delivery (files)", runPayrollExport},
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/boarding/boardingdb"
 	"github.com/orgsync/orgsync/boarding/outbox/outboxdb"
 	"github.com/orgsync/orgsync/boarding/report/reportdb"
 	"github.com/orgsync/orgsync/chapel"
@@ -282,14 +283,14 @@ func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, links ad
 }
 
 // openStateDB opens the state database with the key from keyFile, or
-// ORGSYNC_DB_KEY, with the modules' schemas (the mail outbox's, the reports') besides
-// the database's own.
+// ORGSYNC_DB_KEY, with the modules' schemas (the mail outbox's, the
+// reports', the boarding orders') besides the database's own.
 func openStateDB(ctx context.Context, url, keyFile string) (*statedb.DB, error) {
 	key, err := statedb.LoadKey(keyFile)
 	if err != nil {
 		return nil, err
 	}
-	return statedb.Open(ctx, url, statedb.Options{Key: key, Schemas: []statedb.Schema{outboxdb.Schema, reportdb.Schema}})
+	return statedb.Open(ctx, url, statedb.Options{Key: key, Schemas: []statedb.Schema{outboxdb.Schema, reportdb.Schema, boardingdb.Schema}})
 }
 
 // plan prints the plan, as text or JSON, to the standard output or --out.

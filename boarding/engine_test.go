@@ -46,7 +46,13 @@ job_roles:
 
 func engine(t *testing.T, w *world) *boarding.Engine {
 	t.Helper()
-	c, err := catalogue.Parse("test.yaml", []byte(testCatalogue))
+	return engineWith(t, w, testCatalogue)
+}
+
+// engineWith is engine with another catalogue.
+func engineWith(t *testing.T, w *world, cat string) *boarding.Engine {
+	t.Helper()
+	c, err := catalogue.Parse("test.yaml", []byte(cat))
 	require.NoError(t, err)
 	return &boarding.Engine{Model: w.m, Catalogue: c, Store: boarding.NewMemStore(), Now: func() time.Time { return w.now },
 		Rights: &boarding.Rights{HR: []string{"hr@sjolund.dk"}, Delegates: []boarding.Delegation{

@@ -38,6 +38,9 @@ type Engine struct {
 	// expires (default 90 days); AttestFor how long for an attest
 	// (default 14 days).
 	ParkFor, AttestFor time.Duration
+	// Grace is how long a mover keeps their old roles' items after the
+	// move (default 14 days).
+	Grace time.Duration
 	// Logger gets what the engine does; nil: none.
 	Logger *slog.Logger
 }
@@ -62,6 +65,13 @@ type Request struct {
 	Start timeline.Date
 	// Reason is the orderer's reason (required by some roles).
 	Reason string
+	// Kind is Onboard (the default) or Change: a change of job role for
+	// someone the org model has, whose order grants the new roles' items
+	// they do not hold and, Grace after Start, revokes the items of the
+	// roles in Drop that the new roles do not have.
+	Kind OrderKind
+	// Drop are the job roles a change leaves.
+	Drop []string
 }
 
 // RequestError is a request that cannot be an order: what is wrong, for
@@ -122,6 +132,12 @@ func (e *Engine) Place(ctx context.Context, by string, req Request) (*Order, err
 		State: Draft, Tasks: tasks, Created: now, Updated: now, Version: 1,
 		Prerequisites: []Prerequisite{{Kind: ContractSigned}, {Kind: InOrgModel}, {Kind: AccountSeen}},
 	}
+	var revoke *Order
+	if req.Kind == Change {
+		if revoke, err = e.placeChange(ctx, v, o, req); err != nil {
+			return nil, err
+		}
+	}
 	actor := Actor{Name: by, ActingFor: permit.ActingFor}
 	log, err := o.Do(Submit, now, actor, req.Reason)
 	if err != nil {
@@ -146,6 +162,15 @@ func (e *Engine) Place(ctx context.Context, by string, req Request) (*Order, err
 	if err != nil {
 		return nil, err
 	}
+	if revoke != nil {
+		revoke.OnBehalfOf = o.OnBehalfOf
+		if err := e.Store.Create(ctx, revoke, e.parkRevoke(v, revoke, Actor{Name: by, ActingFor: permit.ActingFor})); err != nil {
+			var dup *DuplicateError
+			if !errors.As(err, &dup) {
+				return nil, err
+			}
+		}
+	}
 	e.log().Info("boarding: order placed", "order", o.ID, "by", by, "state", o.State)
 	return o, nil
 }
@@ -154,16 +179,11 @@ func (e *Engine) byKey(ctx context.Context, key string) (*Order, error) {
 	if len(key) > 200 {
 		return nil, &RequestError{Field: "key", Problem: "an idempotency key is at most 200 bytes"}
 	}
-	all, err := e.Store.List(ctx, Query{})
-	if err != nil {
+	found, err := e.Store.List(ctx, Query{Key: key})
+	if err != nil || len(found) == 0 {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].Key == key {
-			return &all[i], nil
-		}
-	}
-	return nil, nil
+	return &found[0], nil
 }
 
 // tasks checks the request against the catalogue and the model and
@@ -175,6 +195,12 @@ func (e *Engine) tasks(v orgmodel.View, req Request) ([]Task, error) {
 	switch {
 	case req.Key == "":
 		return nil, bad("key", "an order needs an idempotency key (the form's, or the API caller's)")
+	case req.Kind != "" && req.Kind != Onboard && req.Kind != Change:
+		return nil, bad("kind", "an order placed is an onboarding or a change; offboarding follows the termination")
+	case req.Kind == Change && req.Person == uuid.Nil:
+		return nil, bad("person", "a change is for someone the org model has")
+	case req.Kind != Change && len(req.Drop) > 0:
+		return nil, bad("drop", "only a change leaves job roles")
 	case req.Person == uuid.Nil && req.Pending == nil:
 		return nil, bad("person", "name the person, or the coming employee")
 	case req.Person != uuid.Nil && req.Pending != nil:
@@ -224,15 +250,7 @@ func (e *Engine) tasks(v orgmodel.View, req Request) ([]Task, error) {
 	}
 	var out []Task
 	for _, it := range items {
-		t := Task{ID: uuid.New(), State: Pending, Item: Item{System: it.System, Resource: it.Resource, Equipment: it.Equipment, Quantity: it.Quantity}}
-		if it.IsEquipment() {
-			t.Action = Deliver
-		} else {
-			t.Action = Grant
-			s, _ := e.Catalogue.System(it.System)
-			t.Integrated = s.Kind == catalogue.Integrated
-		}
-		out = append(out, t)
+		out = append(out, e.newTask(it, false))
 	}
 	return out, nil
 }

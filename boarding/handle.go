@@ -47,7 +47,10 @@ func (e *Engine) Handle(ctx context.Context, ev orgmodel.Event) error {
 	if err := e.observeAll(ctx, v, mine); err != nil {
 		return err
 	}
-	if ev.Kind == orgmodel.KindEngagement || ev.Kind == orgmodel.KindPerson {
+	if ev.Kind == orgmodel.KindEngagement || ev.Kind == orgmodel.KindPerson || ev.Kind == orgmodel.KindManager {
+		if err := e.birthrights(ctx, v, person); err != nil {
+			return err
+		}
 		return e.terminations(ctx, v, person)
 	}
 	return nil
@@ -265,12 +268,7 @@ func (e *Engine) addRevokes(o *Order, held []Item) []AuditEntry {
 		if slices.ContainsFunc(o.Tasks, func(t Task) bool { return t.Item == it }) {
 			continue
 		}
-		t := Task{ID: uuid.New(), Item: it, State: Pending, Action: Revoke}
-		if it.IsEquipment() {
-			t.Action = Reclaim
-		} else if s, ok := e.Catalogue.System(it.System); ok {
-			t.Integrated = s.Kind == catalogue.Integrated
-		}
+		t := e.newTask(catalogue.Item{System: it.System, Resource: it.Resource, Equipment: it.Equipment, Quantity: it.Quantity}, true)
 		o.Tasks = append(o.Tasks, t)
 		if o.State != Draft {
 			log = append(log, o.entry(t.ID, now, machine, "add", "", string(Pending), "granted after the offboarding was placed"))

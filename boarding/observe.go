@@ -47,6 +47,10 @@ func (e *Engine) observe(v orgmodel.View, o *Order, now time.Time) []AuditEntry 
 		entries, _ := o.Satisfy(LastDay, now, Actor{Name: "clock"}, "last day "+o.Start.AddDays(-1).String())
 		log = append(log, entries...)
 	}
+	if e.today() >= o.Start {
+		entries, _ := o.Satisfy(DayReached, now, Actor{Name: "clock"}, o.Start.String())
+		log = append(log, entries...)
+	}
 	if o.State == Parked && o.Ready() {
 		entries, err := o.Do(Activate, now, machine, "")
 		if err == nil {

@@ -110,6 +110,9 @@ const (
 	// LastDay: an offboarding order's person is on their last day (or
 	// past it, for a termination registered late); the clock says so.
 	LastDay PrerequisiteKind = "last-day"
+	// DayReached: the order's day (Start) has come; a mover's old items
+	// go when the grace period is over.
+	DayReached PrerequisiteKind = "day-reached"
 )
 
 // Prerequisite is one condition, and when and how it came to hold.

@@ -44,6 +44,8 @@ type Query struct {
 	Unit uuid.UUID
 	// Kind keeps one kind.
 	Kind OrderKind
+	// Key keeps the order with this idempotency key.
+	Key string
 	// Due keeps the orders with work for the dispatcher (Order.Due).
 	Due bool
 	// Unmatched keeps the orders for a pending hire not yet matched to a
@@ -65,6 +67,8 @@ func (q Query) matches(o *Order) bool {
 	case q.Unit != uuid.Nil && o.Unit != q.Unit:
 		return false
 	case q.Kind != "" && o.Kind != q.Kind:
+		return false
+	case q.Key != "" && o.Key != q.Key:
 		return false
 	case q.Due && !o.Due():
 		return false

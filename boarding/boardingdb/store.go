@@ -167,6 +167,9 @@ func (s *Store) List(ctx context.Context, q boarding.Query) ([]boarding.Order, e
 	if q.Kind != "" {
 		where = append(where, "kind = "+arg(string(q.Kind)))
 	}
+	if q.Key != "" {
+		where = append(where, "key = "+arg(q.Key))
+	}
 	if q.Due {
 		where = append(where, "due = 1")
 	}

@@ -185,6 +185,8 @@ func testList(t *testing.T, s boarding.Store) {
 	assert.Equal(t, ids[:2], pick(boarding.Query{Limit: 2}))
 	assert.Empty(t, pick(boarding.Query{Person: uuid.New()}))
 	assert.Equal(t, []uuid.UUID{ids[1], ids[3]}, pick(boarding.Query{Unmatched: true}), "the pending hires")
+	assert.Equal(t, []uuid.UUID{ids[2]}, pick(boarding.Query{Key: "kc"}))
+	assert.Empty(t, pick(boarding.Query{Key: "k"}), "a key is matched whole")
 	assert.Equal(t, []uuid.UUID{ids[1]}, pick(boarding.Query{Due: true}), "the active order's welcome is not yet queued")
 
 	active, err := s.Get(bg, ids[1])

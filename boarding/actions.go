@@ -140,6 +140,16 @@ func (e *Engine) Confirm(ctx context.Context, by string, id, task uuid.UUID, ans
 		if err := e.Rights.CanConfirm(by, e.subject(o), t, e.administrators(t.Item)); err != nil {
 			return nil, err
 		}
+		if _, err := t.State.Next(ev); err != nil || o.State != Active {
+			return o.Close(task, ev, e.now(), Actor{Name: by}, note) // refused, and says why
+		}
+		if ev == Complete {
+			assets, err := e.equipment(ctx, o, t, by)
+			if err != nil {
+				return nil, err
+			}
+			t.Assets = assets
+		}
 		return o.Close(task, ev, e.now(), Actor{Name: by}, note)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/orgsync/orgsync/boarding/catalogue"
+	"github.com/orgsync/orgsync/boarding/inventory"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
@@ -41,6 +42,9 @@ type Engine struct {
 	// Grace is how long a mover keeps their old roles' items after the
 	// move (default 14 days).
 	Grace time.Duration
+	// Inventory, if set, is the equipment register: a delivery confirmed
+	// hands out assets from it, a reclaim takes them back.
+	Inventory *inventory.Inventory
 	// Logger gets what the engine does; nil: none.
 	Logger *slog.Logger
 }

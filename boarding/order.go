@@ -192,4 +192,7 @@ type Task struct {
 	ClosedBy string `json:"closed_by"`
 	// Note is the note given with it.
 	Note string `json:"note"`
+	// Assets are the inventory's assets a delivery handed out or a
+	// reclaim took back.
+	Assets []uuid.UUID `json:"assets,omitempty"`
 }

@@ -129,6 +129,9 @@ func clone(o *Order) *Order {
 	c.Prerequisites = append([]Prerequisite(nil), o.Prerequisites...)
 	c.Tasks = append([]Task(nil), o.Tasks...)
 	c.Told = append([]string(nil), o.Told...)
+	for i := range c.Tasks {
+		c.Tasks[i].Assets = append([]uuid.UUID(nil), o.Tasks[i].Assets...)
+	}
 	if o.Pending != nil {
 		p := *o.Pending
 		c.Pending = &p

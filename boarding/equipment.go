@@ -51,4 +51,3 @@ func (e *Engine) equipment(ctx context.Context, o *Order, t *Task, by string) ([
 	}
 	return ids, nil
 }
-

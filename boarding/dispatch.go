@@ -3,6 +3,7 @@ package boarding
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 
@@ -71,6 +72,9 @@ type DispatchReport struct {
 	// Retried counts the connector calls that failed for now;
 	// Failed the tasks failed for good.
 	Retried, Failed int
+	// Refused counts the orders whose mail the outbox refused as
+	// malformed (logged; they stay due).
+	Refused int
 }
 
 // Dispatch does what every due order calls for, and sends the digests
@@ -78,13 +82,24 @@ type DispatchReport struct {
 // work for the next run; only a failing store or outbox stops it.
 func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 	var rep DispatchReport
+	if err := d.check(); err != nil {
+		return rep, err
+	}
 	due, err := d.Engine.Store.List(ctx, Query{Due: true})
 	if err != nil {
 		return rep, err
 	}
 	var digested []uuid.UUID
 	for i := range due {
-		if err := d.order(ctx, due[i].ID, &rep); err != nil {
+		err := d.order(ctx, due[i].ID, &rep)
+		if connectors.KindOf(err) == connectors.Invalid {
+			// A mail the outbox refuses (an address that does not parse)
+			// must not hold up every order after it: the order stays due.
+			d.Engine.log().Error("boarding: an order's mail was refused; it is tried again at the next dispatch", "order", due[i].ID, "error", err)
+			rep.Refused++
+			continue
+		}
+		if err != nil {
 			return rep, err
 		}
 		if d.holdsDigested(&due[i]) {
@@ -384,4 +399,30 @@ func accountID(v orgmodel.View, person uuid.UUID) (connectors.ID, string) {
 		return "", ""
 	}
 	return connectors.ID(a.ExternalID), a.Username
+}
+
+// check refuses a dispatcher that could not send a mail: no engine or
+// outbox, a sender that is not an address, a base URL that is not an
+// absolute http(s) URL.
+func (d *Dispatcher) check() error {
+	bad := func(format string, a ...any) error {
+		return connectors.Errorf(connectors.Configuration, "dispatch", format, a...)
+	}
+	switch {
+	case d.Engine == nil || d.Outbox == nil:
+		return bad("a dispatcher needs an Engine and an Outbox")
+	case d.Signer != nil && d.BaseURL == "":
+		return bad("links are signed but there is no BaseURL to put them under")
+	}
+	probe := connectors.Message{Key: "probe", From: d.From, To: []connectors.Address{{Addr: "probe@example.org"}}, Subject: "probe", Text: "probe"}
+	if err := connectors.CheckMessage(&probe); err != nil {
+		return bad("the sender %q: %v", d.From.Addr, err)
+	}
+	if d.BaseURL != "" {
+		u, err := url.Parse(d.BaseURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return bad("the base URL %q is not an absolute http(s) URL", d.BaseURL)
+		}
+	}
+	return nil
 }

@@ -140,3 +140,21 @@ func TestIntegratedTasksAreRetriedThenFailed(t *testing.T) {
 		})
 	}
 }
+
+func TestADispatcherThatCannotMailIsRefused(t *testing.T) {
+	for name, change := range map[string]func(d *boarding.Dispatcher){
+		"no sender":       func(d *boarding.Dispatcher) { d.From = connectors.Address{} },
+		"a bad sender":    func(d *boarding.Dispatcher) { d.From = connectors.Address{Addr: "orgsync"} },
+		"a relative URL":  func(d *boarding.Dispatcher) { d.BaseURL = "/boarding" },
+		"no URL to sign":  func(d *boarding.Dispatcher) { d.BaseURL = "" },
+		"no outbox":       func(d *boarding.Dispatcher) { d.Outbox = nil },
+		"an ftp base URL": func(d *boarding.Dispatcher) { d.BaseURL = "ftp://orgsync.sjolund.dk" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t)
+			change(r.d)
+			_, err := r.d.Dispatch(bg)
+			assert.Equal(t, connectors.Configuration, connectors.KindOf(err), "%v", err)
+		})
+	}
+}

@@ -10,3 +10,7 @@ import (
 func TestMemStore(t *testing.T) {
 	boardingtest.TestStore(t, func(t *testing.T) boarding.Store { return boarding.NewMemStore() })
 }
+
+func TestMemSecretsConformance(t *testing.T) {
+	boardingtest.TestSecretStore(t, func(*testing.T) boarding.SecretStore { return &boarding.MemSecrets{} })
+}

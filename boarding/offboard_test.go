@@ -2,6 +2,7 @@ package boarding_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -168,4 +169,32 @@ func TestLeaverBeforeTheFirstDay(t *testing.T) {
 	_, err = r.e.Sweep(bg)
 	require.NoError(t, err)
 	assert.Len(t, offboarding(t, r, person), 1, "a later day does not offboard again")
+}
+
+// A grant that completes after the offboarding was placed (an integrated
+// system that was down) is revoked on the last day too: the sweep adds
+// it to the offboarding order.
+func TestAGrantDoneAfterTheTerminationIsRevokedToo(t *testing.T) {
+	r := newRig(t)
+	sub, err := r.m.Subscribe("boarding")
+	require.NoError(t, err)
+	f := &flaky{p: &boarding.ADGroups{Directory: r.dir}, fails: 1, kind: connectors.Transient}
+	r.d.Provisioners["ad-groups"] = f
+	o, person, eng, acct := r.onboarded(t, sub, true)
+	require.Equal(t, boarding.Open, taskOf(r.get(t, o.ID), isSystem("ad")).State, "the connector was down")
+	_, err = r.e.Confirm(bg, "aula-admin@sjolund.dk", o.ID, taskOf(o, isSystem("aula")).ID, boarding.LinkDone, "")
+	require.NoError(t, err)
+
+	r.terminate(t, eng, timeline.MustDate(2027, 7, 1))
+	r.events(t, sub)
+	off := offboarding(t, r, person)
+	require.Len(t, off, 1)
+	assert.Equal(t, []string{"revoke aula/laerer"}, items(off[0]), "only Aula was granted when the termination came")
+
+	r.now = r.now.Add(time.Hour)
+	r.dispatch(t)
+	require.True(t, r.member(t, laerere, acct), "the group is granted now")
+	_, err = r.e.Sweep(bg)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"revoke ad/laerere", "revoke aula/laerer"}, items(*r.get(t, off[0].ID)))
 }

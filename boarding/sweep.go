@@ -3,6 +3,7 @@ package boarding
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,9 +42,20 @@ func (e *Engine) Sweep(ctx context.Context) (SweepReport, error) {
 		rep.Seen++
 		o := &open[i]
 		before := o.State
+		var held []Item
+		if o.Kind == Offboard && o.State == Parked {
+			// What an integrated system granted after the offboarding was
+			// placed (no org-model event says so) is revoked too.
+			mine, err := e.Store.List(ctx, Query{Person: o.Person})
+			if err != nil {
+				return rep, err
+			}
+			held = granted(slices.DeleteFunc(mine, func(x Order) bool { return x.Engagement != o.Engagement }))
+		}
 		err := e.apply(ctx, o, func(o *Order) ([]AuditEntry, error) {
 			now := e.now()
-			log := e.observe(v, o, now)
+			log := e.addRevokes(o, held)
+			log = append(log, e.observe(v, o, now)...)
 			switch o.State {
 			case Parked:
 				if !now.Before(o.Expires) && !o.Expires.IsZero() {

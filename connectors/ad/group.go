@@ -47,6 +47,10 @@ func (d *Directory) membership(ctx context.Context, op string, group, member con
 		case !add && isCode(err, ldap.LDAPResultUnwillingToPerform) &&
 			(strings.Contains(err.Error(), "doesn't exist") || strings.Contains(err.Error(), "already deleted")):
 			return nil // not a member, or no longer (Samba)
+		case !add && isCode(err, ldap.LDAPResultInvalidAttributeSyntax):
+			// Samba's answer to removing a <GUID=…> that names no object:
+			// the member is unknown, as the twin and AddMember say.
+			return connectors.Errorf(connectors.NotFound, op, "no object has the id %s", member)
 		case isCode(err, ldap.LDAPResultObjectClassViolation, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultUndefinedAttributeType):
 			return connectors.Errorf(connectors.Invalid, op, "%s is not a group", group)
 		}

@@ -86,4 +86,5 @@ func testGroups(t *testing.T, s *suite) {
 
 	requireKind(t, connectors.NotFound, gm.AddMember(s.ctx, group, connectors.ID(uuid.NewString())), "unknown member")
 	requireKind(t, connectors.NotFound, gm.AddMember(s.ctx, connectors.ID(uuid.NewString()), user), "unknown group")
+	requireKind(t, connectors.NotFound, gm.RemoveMember(s.ctx, group, connectors.ID(uuid.NewString())), "removing an unknown member")
 }

@@ -10,10 +10,12 @@
 //     plan, apply, reconcile, rules, and payroll-export, which writes the
 //     synthetic municipality as a payroll delivery for the file payroll
 //     connector. `go run ./examples/orgsync` lists them.
-//   - plugins/payrollfile and plugins/ad: connector plugins, each a binary
-//     serving a library connector (the file payroll connector, the AD
-//     connector) through connectors/plugin, configured from the
-//     environment the host gives them.
+//   - plugins/payrollfile, plugins/ad and plugins/adgroups: connector
+//     plugins, each a binary serving a library connector (the file payroll
+//     connector, the AD connector, boarding's AD group memberships as an
+//     integrated system's connectors.Provisioner) through
+//     connectors/plugin, configured from the environment the host gives
+//     them.
 //   - pluginhost: a host that loads those two plugins and runs one import
 //     of the payroll into the org model and one sync of the org model into
 //     Active Directory through them, and checks that a second run would

@@ -50,6 +50,20 @@
 // that could inject a header or are malformed (nothing delivered), ended
 // contexts and Close.
 //
+// [TestProvisioner] checks an integrated system's connectors.Provisioner
+// on grants the fixture gives (for a provisioner of group memberships,
+// [GroupGrants] makes them in a directory): Grant then Status held,
+// Revoke then Status not held, granting what is held and revoking what is
+// not without an error, grants independent of each other, typed errors
+// for a missing account or resource, ended contexts and concurrent use:
+//
+//	connectortest.TestProvisioner(t, func(t *testing.T) connectortest.ProvisionerFixture {
+//		f, err := connectortest.GroupGrants(ctx, dir, makeEmptyOU(t, dir))
+//		require.NoError(t, err)
+//		f.Provisioner = &boarding.ADGroups{Directory: dir}
+//		return f
+//	})
+//
 // Tests of optional capabilities run only for connectors that implement
 // them; the suite logs which it left out.
 //

@@ -1,7 +1,8 @@
 // Package plugin runs a connector as a separate program: a vendor ships a
-// payroll, identity or directory connector as a binary, and a host loads
-// it and uses it through the same Go interface as a compiled-in one. A
-// connector that crashes, hangs or misbehaves cannot take the host down.
+// payroll, identity or directory connector, or an integrated system's
+// provisioner for boarding, as a binary, and a host loads it and uses it
+// through the same Go interface as a compiled-in one. A connector that
+// crashes, hangs or misbehaves cannot take the host down.
 //
 // It is built on hashicorp/go-plugin, as Terraform providers and Vault
 // plugins are, and uses gRPC only.
@@ -10,8 +11,9 @@
 //
 // Implement one or more of the contracts in package connectors
 // (connectors.Directory with any of its optional capabilities,
-// connectors.Payroll, connectors.IdentitySource), prove it with the
-// conformance kit in connectors/connectortest, and serve it from main:
+// connectors.Payroll, connectors.IdentitySource, connectors.Provisioner),
+// prove it with the conformance kit in connectors/connectortest, and serve
+// it from main:
 //
 //	func main() {
 //		conn, err := mypayroll.Open(os.Getenv("MYPAYROLL_URL"))
@@ -29,8 +31,9 @@
 // log/slog logger. Return errors as *connectors.Error with the right kind:
 // the kind crosses the boundary, so a host can tell an AlreadyExists from
 // a Transient as it could in-process. Run the conformance kit against the
-// built binary too, opened with OpenDirectory, OpenPayroll or
-// OpenIdentitySource, as this package's tests and the example plugins do.
+// built binary too, opened with OpenDirectory, OpenPayroll,
+// OpenIdentitySource or OpenProvisioner, as this package's tests and the
+// example plugins do.
 //
 // # For a host: load a connector
 //
@@ -41,6 +44,14 @@
 //	if err != nil { … }
 //	defer dir.Close()
 //	if c, ok := dir.(connectors.Creator); ok { … }
+//
+// An integrated system's provisioner is loaded the same way, and goes
+// where boarding's Dispatcher wants a connectors.Provisioner:
+//
+//	groups, err := plugin.OpenProvisioner(ctx, "/usr/lib/orgsync/adgroups-plugin", plugin.Options{Env: env})
+//	if err != nil { … }
+//	defer groups.Close()
+//	provisioners := map[string]connectors.Provisioner{"ad-groups": groups}
 //
 // The value has exactly the capabilities of the plugin's connector. Calls
 // carry the caller's deadline and cancellation to the connector. Search

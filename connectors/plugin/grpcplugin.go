@@ -33,9 +33,10 @@ func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, cc *g
 func hostPlugins() map[int]goplugin.PluginSet {
 	return map[int]goplugin.PluginSet{
 		ProtocolVersion: {
-			directoryName: &grpcPlugin{},
-			payrollName:   &grpcPlugin{},
-			identityName:  &grpcPlugin{},
+			directoryName:   &grpcPlugin{},
+			payrollName:     &grpcPlugin{},
+			identityName:    &grpcPlugin{},
+			provisionerName: &grpcPlugin{},
 		},
 	}
 }
@@ -52,6 +53,9 @@ func servedPlugins(impl any) goplugin.PluginSet {
 	}
 	if i, ok := impl.(connectors.IdentitySource); ok {
 		set[identityName] = &grpcPlugin{register: func(s *grpc.Server) { pb.RegisterIdentitySourceServer(s, &identityServer{impl: i}) }}
+	}
+	if p, ok := impl.(connectors.Provisioner); ok {
+		set[provisionerName] = &grpcPlugin{register: func(s *grpc.Server) { pb.RegisterProvisionerServer(s, &provisionerServer{impl: p}) }}
 	}
 	return set
 }

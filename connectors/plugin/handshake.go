@@ -11,8 +11,9 @@ import (
 const ProtocolVersion = 1
 
 // protocolMinor is the minor version of plugin.proto, reported by Describe
-// for logs; it never decides compatibility.
-const protocolMinor = 0
+// for logs; it never decides compatibility. Minor 1 added the Provisioner
+// service.
+const protocolMinor = 1
 
 // handshake is what host and plugin must agree on before anything else.
 // The cookie is a UX feature, not a security feature: it lets a plugin
@@ -25,7 +26,8 @@ var handshake = goplugin.HandshakeConfig{
 // The names under which the contracts are served in a plugin set, and the
 // contract names Describe reports.
 const (
-	directoryName = "directory"
-	payrollName   = "payroll"
-	identityName  = "identity"
+	directoryName   = "directory"
+	payrollName     = "payroll"
+	identityName    = "identity"
+	provisionerName = "provisioner"
 )

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -105,4 +106,34 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// requireSawDeadline waits until the plugin's connector has written what
+// ended its context to the mark file, and checks that its context had the
+// caller's deadline (give or take the time the request took to cross),
+// whichever of the two ends noticed it first.
+func (tp *testPlugin) requireSawDeadline(t *testing.T, deadline time.Time) {
+	t.Helper()
+	var mark string
+	require.Eventually(t, func() bool {
+		b, _ := os.ReadFile(tp.mark)
+		mark = string(b)
+		return mark != ""
+	}, 10*time.Second, 10*time.Millisecond, "the plugin's connector did not see its context end")
+	_, seen, ok := strings.Cut(mark, "deadline=true ")
+	require.True(t, ok, "the connector's context had no deadline: %s", mark)
+	at, err := time.Parse(time.RFC3339Nano, seen)
+	require.NoError(t, err)
+	assert.WithinDuration(t, deadline, at, time.Second)
+	os.Remove(tp.mark)
+}
+
+// requireSawCancel waits until the plugin's connector has written to the
+// mark file that its context was canceled, and had no deadline.
+func (tp *testPlugin) requireSawCancel(t *testing.T) {
+	t.Helper()
+	assert.Eventually(t, func() bool {
+		b, _ := os.ReadFile(tp.mark)
+		return strings.HasPrefix(string(b), "context canceled deadline=false")
+	}, 10*time.Second, 10*time.Millisecond, "the plugin's connector did not see the cancellation")
 }

@@ -105,6 +105,31 @@ func openIdentitySource(ctx context.Context, p *proc) (connectors.IdentitySource
 	return &identityClient{p: p}, nil
 }
 
+// OpenProvisioner starts the plugin binary at path and returns the
+// integrated system's provisioner it serves, for boarding to grant,
+// revoke and ask about resources through (a Dispatcher's Provisioners).
+// It behaves as OpenDirectory does: errors keep their kind across the
+// boundary, the caller's deadline reaches the plugin's connector, and a
+// plugin that crashes during a call gives a Transient error wrapping
+// ErrCrashed and is started again by the next call.
+func OpenProvisioner(ctx context.Context, path string, opts Options) (Provisioner, error) {
+	p, err := newProc(path, provisionerName, opts)
+	if err != nil {
+		return nil, err
+	}
+	return openProvisioner(ctx, p)
+}
+
+func openProvisioner(ctx context.Context, p *proc) (Provisioner, error) {
+	_, err := describe(ctx, p, func(cc *grpc.ClientConn) (*pb.Info, error) {
+		return pb.NewProvisionerClient(cc).Describe(ctx, &pb.Empty{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &provisionerClient{p: p}, nil
+}
+
 // describe starts a plugin and asks it what it serves; on an error it
 // leaves nothing running.
 func describe(ctx context.Context, p *proc, call func(*grpc.ClientConn) (*pb.Info, error)) (*pb.Info, error) {

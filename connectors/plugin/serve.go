@@ -22,8 +22,11 @@ import (
 //	}
 //
 // impl must implement at least one of connectors.Directory,
-// connectors.Payroll and connectors.IdentitySource, and is served as each
-// it implements, with every optional capability it has. Serve must be
+// connectors.Payroll, connectors.IdentitySource and
+// connectors.Provisioner, and is served as each it implements, with every
+// optional capability it has: a plugin may serve an integrated system's
+// Provisioner alone, or beside a Directory (a struct that embeds both),
+// each opened by its own Open function. Serve must be
 // called before anything is written to standard output (which carries the
 // handshake); log with [Logger]. Run by hand rather than by a host, the
 // binary says so and exits with status 1, as it does if impl implements no
@@ -31,7 +34,7 @@ import (
 func Serve(impl any) {
 	set := servedPlugins(impl)
 	if len(set) == 0 {
-		fmt.Fprintf(stderr, "orgsync plugin: %T implements none of the connector contracts (Directory, Payroll, IdentitySource)\n", impl)
+		fmt.Fprintf(stderr, "orgsync plugin: %T implements none of the connector contracts (Directory, Payroll, IdentitySource, Provisioner)\n", impl)
 		os.Exit(1)
 	}
 	goplugin.Serve(serveConfig(set, nil))

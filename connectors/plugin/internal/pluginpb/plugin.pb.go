@@ -164,7 +164,7 @@ func (x *Error) GetContext() uint32 {
 // Info describes a served connector.
 type Info struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// contract is "directory", "payroll" or "identity".
+	// contract is "directory", "payroll", "identity" or "provisioner".
 	Contract string `protobuf:"bytes,1,opt,name=contract" json:"contract,omitempty"`
 	// capabilities are the optional interfaces it implements, by name.
 	Capabilities []string `protobuf:"bytes,2,rep,name=capabilities" json:"capabilities,omitempty"`
@@ -2325,6 +2325,132 @@ func (x *IdentityChunk) GetLast() bool {
 	return false
 }
 
+// GrantRequest is a connectors.Grant.
+type GrantRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// task is the boarding task's id, the call's idempotency key.
+	Task     string `protobuf:"bytes,1,opt,name=task" json:"task,omitempty"`
+	Resource string `protobuf:"bytes,2,opt,name=resource" json:"resource,omitempty"`
+	Target   string `protobuf:"bytes,3,opt,name=target" json:"target,omitempty"`
+	// account is the account's stable id in the directory.
+	Account       string `protobuf:"bytes,4,opt,name=account" json:"account,omitempty"`
+	Username      string `protobuf:"bytes,5,opt,name=username" json:"username,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GrantRequest) Reset() {
+	*x = GrantRequest{}
+	mi := &file_plugin_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GrantRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GrantRequest) ProtoMessage() {}
+
+func (x *GrantRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GrantRequest.ProtoReflect.Descriptor instead.
+func (*GrantRequest) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GrantRequest) GetTask() string {
+	if x != nil {
+		return x.Task
+	}
+	return ""
+}
+
+func (x *GrantRequest) GetResource() string {
+	if x != nil {
+		return x.Resource
+	}
+	return ""
+}
+
+func (x *GrantRequest) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *GrantRequest) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
+func (x *GrantRequest) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
+// GrantResponse is where the grant stands after the call.
+type GrantResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// state is the connectors.GrantState's number: 1 not held, 2 held,
+	// 3 in progress.
+	State         uint32 `protobuf:"varint,1,opt,name=state" json:"state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GrantResponse) Reset() {
+	*x = GrantResponse{}
+	mi := &file_plugin_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GrantResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GrantResponse) ProtoMessage() {}
+
+func (x *GrantResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GrantResponse.ProtoReflect.Descriptor instead.
+func (*GrantResponse) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GrantResponse) GetState() uint32 {
+	if x != nil {
+		return x.State
+	}
+	return 0
+}
+
 var File_plugin_proto protoreflect.FileDescriptor
 
 const file_plugin_proto_rawDesc = "" +
@@ -2524,7 +2650,15 @@ const file_plugin_proto_rawDesc = "" +
 	"identities\x18\x01 \x03(\v2\x1b.orgsync.plugin.v1.IdentityR\n" +
 	"identities\x12L\n" +
 	"\x10service_accounts\x18\x02 \x03(\v2!.orgsync.plugin.v1.ServiceAccountR\x0fserviceAccounts\x12\x12\n" +
-	"\x04last\x18\x03 \x01(\bR\x04last2\xb9\b\n" +
+	"\x04last\x18\x03 \x01(\bR\x04last\"\x8c\x01\n" +
+	"\fGrantRequest\x12\x12\n" +
+	"\x04task\x18\x01 \x01(\tR\x04task\x12\x1a\n" +
+	"\bresource\x18\x02 \x01(\tR\bresource\x12\x16\n" +
+	"\x06target\x18\x03 \x01(\tR\x06target\x12\x18\n" +
+	"\aaccount\x18\x04 \x01(\tR\aaccount\x12\x1a\n" +
+	"\busername\x18\x05 \x01(\tR\busername\"%\n" +
+	"\rGrantResponse\x12\x14\n" +
+	"\x05state\x18\x01 \x01(\rR\x05state2\xb9\b\n" +
 	"\tDirectory\x12=\n" +
 	"\bDescribe\x12\x18.orgsync.plugin.v1.Empty\x1a\x17.orgsync.plugin.v1.Info\x12:\n" +
 	"\x04Ping\x12\x18.orgsync.plugin.v1.Empty\x1a\x18.orgsync.plugin.v1.Empty\x12H\n" +
@@ -2551,7 +2685,13 @@ const file_plugin_proto_rawDesc = "" +
 	"\bDescribe\x12\x18.orgsync.plugin.v1.Empty\x1a\x17.orgsync.plugin.v1.Info\x12:\n" +
 	"\x04Ping\x12\x18.orgsync.plugin.v1.Empty\x1a\x18.orgsync.plugin.v1.Empty\x12J\n" +
 	"\n" +
-	"Identities\x12\x18.orgsync.plugin.v1.Empty\x1a .orgsync.plugin.v1.IdentityChunk0\x01BGZ>github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb\x92\x03\x04\b\x02 \x03b\beditionsp\xe8\a"
+	"Identities\x12\x18.orgsync.plugin.v1.Empty\x1a .orgsync.plugin.v1.IdentityChunk0\x012\xee\x02\n" +
+	"\vProvisioner\x12=\n" +
+	"\bDescribe\x12\x18.orgsync.plugin.v1.Empty\x1a\x17.orgsync.plugin.v1.Info\x12:\n" +
+	"\x04Ping\x12\x18.orgsync.plugin.v1.Empty\x1a\x18.orgsync.plugin.v1.Empty\x12J\n" +
+	"\x05Grant\x12\x1f.orgsync.plugin.v1.GrantRequest\x1a .orgsync.plugin.v1.GrantResponse\x12K\n" +
+	"\x06Revoke\x12\x1f.orgsync.plugin.v1.GrantRequest\x1a .orgsync.plugin.v1.GrantResponse\x12K\n" +
+	"\x06Status\x12\x1f.orgsync.plugin.v1.GrantRequest\x1a .orgsync.plugin.v1.GrantResponseBGZ>github.com/orgsync/orgsync/connectors/plugin/internal/pluginpb\x92\x03\x04\b\x02 \x03b\beditionsp\xe8\a"
 
 var (
 	file_plugin_proto_rawDescOnce sync.Once
@@ -2565,7 +2705,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 	return file_plugin_proto_rawDescData
 }
 
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_plugin_proto_goTypes = []any{
 	(*Empty)(nil),              // 0: orgsync.plugin.v1.Empty
 	(*Error)(nil),              // 1: orgsync.plugin.v1.Error
@@ -2601,6 +2741,8 @@ var file_plugin_proto_goTypes = []any{
 	(*Identity)(nil),           // 31: orgsync.plugin.v1.Identity
 	(*ServiceAccount)(nil),     // 32: orgsync.plugin.v1.ServiceAccount
 	(*IdentityChunk)(nil),      // 33: orgsync.plugin.v1.IdentityChunk
+	(*GrantRequest)(nil),       // 34: orgsync.plugin.v1.GrantRequest
+	(*GrantResponse)(nil),      // 35: orgsync.plugin.v1.GrantResponse
 }
 var file_plugin_proto_depIdxs = []int32{
 	3,  // 0: orgsync.plugin.v1.Entry.attributes:type_name -> orgsync.plugin.v1.Attribute
@@ -2659,30 +2801,40 @@ var file_plugin_proto_depIdxs = []int32{
 	0,  // 53: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
 	0,  // 54: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
 	0,  // 55: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
-	2,  // 56: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 57: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
-	5,  // 58: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
-	4,  // 59: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
-	4,  // 60: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
-	10, // 61: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
-	0,  // 62: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
-	14, // 63: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
-	0,  // 64: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
-	0,  // 65: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
-	0,  // 66: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
-	0,  // 67: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
-	0,  // 68: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
-	21, // 69: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
-	22, // 70: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
-	2,  // 71: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 72: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
-	29, // 73: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
-	29, // 74: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
-	2,  // 75: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 76: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
-	33, // 77: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
-	56, // [56:78] is the sub-list for method output_type
-	34, // [34:56] is the sub-list for method input_type
+	0,  // 56: orgsync.plugin.v1.Provisioner.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 57: orgsync.plugin.v1.Provisioner.Ping:input_type -> orgsync.plugin.v1.Empty
+	34, // 58: orgsync.plugin.v1.Provisioner.Grant:input_type -> orgsync.plugin.v1.GrantRequest
+	34, // 59: orgsync.plugin.v1.Provisioner.Revoke:input_type -> orgsync.plugin.v1.GrantRequest
+	34, // 60: orgsync.plugin.v1.Provisioner.Status:input_type -> orgsync.plugin.v1.GrantRequest
+	2,  // 61: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 62: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
+	5,  // 63: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
+	4,  // 64: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
+	4,  // 65: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
+	10, // 66: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
+	0,  // 67: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
+	14, // 68: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
+	0,  // 69: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
+	0,  // 70: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
+	0,  // 71: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
+	0,  // 72: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
+	0,  // 73: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
+	21, // 74: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
+	22, // 75: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
+	2,  // 76: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 77: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
+	29, // 78: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
+	29, // 79: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
+	2,  // 80: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 81: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
+	33, // 82: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
+	2,  // 83: orgsync.plugin.v1.Provisioner.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 84: orgsync.plugin.v1.Provisioner.Ping:output_type -> orgsync.plugin.v1.Empty
+	35, // 85: orgsync.plugin.v1.Provisioner.Grant:output_type -> orgsync.plugin.v1.GrantResponse
+	35, // 86: orgsync.plugin.v1.Provisioner.Revoke:output_type -> orgsync.plugin.v1.GrantResponse
+	35, // 87: orgsync.plugin.v1.Provisioner.Status:output_type -> orgsync.plugin.v1.GrantResponse
+	61, // [61:88] is the sub-list for method output_type
+	34, // [34:61] is the sub-list for method input_type
 	34, // [34:34] is the sub-list for extension type_name
 	34, // [34:34] is the sub-list for extension extendee
 	0,  // [0:34] is the sub-list for field type_name
@@ -2699,9 +2851,9 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   34,
+			NumMessages:   36,
 			NumExtensions: 0,
-			NumServices:   3,
+			NumServices:   4,
 		},
 		GoTypes:           file_plugin_proto_goTypes,
 		DependencyIndexes: file_plugin_proto_depIdxs,

@@ -298,7 +298,18 @@ func (d *Dispatcher) integrated(ctx context.Context, id uuid.UUID, rep *Dispatch
 			return ctx.Err()
 		}
 		if _, err := e.change(ctx, id, func(o *Order) ([]AuditEntry, error) {
-			return d.record(o, t.ID, state, callErr, rep)
+			log, err := d.record(o, t.ID, state, callErr, rep)
+			j := o.task(t.ID)
+			if err != nil || j < 0 || o.Tasks[j].State != Done {
+				return log, err
+			}
+			// The advisees hear of it; the key makes a retry's mail the same.
+			if to := d.adviseesOf(&o.Tasks[j], nil); len(to) > 0 {
+				if _, err := d.Outbox.Enqueue(ctx, e.now(), d.fyiMail(e.Model.Latest(), o, &o.Tasks[j], to)); err != nil {
+					return nil, err
+				}
+			}
+			return log, nil
 		}); err != nil {
 			return err
 		}

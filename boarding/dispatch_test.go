@@ -158,3 +158,39 @@ func TestADispatcherThatCannotMailIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// A system's advisees (FYI recipients) are copied on its task mails, and
+// told by a mail of their own when its connector has done a task.
+func TestAdviseesAreToldOfGrants(t *testing.T) {
+	r := newRig(t)
+	cat := strings.Replace(testCatalogue, "    administrators: [aula-admin@sjolund.dk]\n", "    administrators: [aula-admin@sjolund.dk]\n    advisees: [it-sikkerhed@sjolund.dk]\n", 1)
+	cat = strings.Replace(cat, "    connector: ad-groups\n", "    connector: ad-groups\n    advisees: [it-sikkerhed@sjolund.dk]\n", 1)
+	r.e = engineWith(t, r.world, cat)
+	r.e.Rights.Equipment = []string{"servicedesk@sjolund.dk"}
+	r.d.Engine = r.e
+	sub, err := r.m.Subscribe("boarding")
+	require.NoError(t, err)
+	r.onboarded(t, sub, true)
+	fyi := mailTo(r.mails(t), "it-sikkerhed@sjolund.dk", "")
+	require.Len(t, fyi, 2, "the Aula task mail (cc) and the AD group's notice")
+	var subjects []string
+	for _, m := range fyi {
+		subjects = append(subjects, m.Subject)
+	}
+	assert.Contains(t, subjects, "orgsync: til orientering: grant Active Directory: Åse Ørsted")
+	assert.Zero(t, r.dispatch(t).Mails)
+}
+
+// A job role's title filter keeps it from someone whose job title in the
+// unit it does not let through.
+func TestAJobRolesTitlesAreChecked(t *testing.T) {
+	r := newRig(t)
+	cat := strings.Replace(testCatalogue, "  - id: vikar\n    name: Vikar\n", "  - id: vikar\n    name: Vikar\n    titles: {include: [Lærer]}\n", 1)
+	r.e = engineWith(t, r.world, cat)
+	_, err := r.e.Place(bg, "hr@sjolund.dk", boarding.Request{Key: "k", Person: r.soeren, Unit: r.school, Roles: []string{"vikar"}, Start: firstDay, Reason: "x"})
+	var re *boarding.RequestError
+	require.True(t, errorsAs(err, &re), "Søren is the school's head, not a teacher: %v", err)
+	assert.Equal(t, "roles[0]", re.Field)
+	all, _ := r.e.Store.List(bg, boarding.Query{})
+	assert.Empty(t, all)
+}

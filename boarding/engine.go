@@ -234,6 +234,8 @@ func (e *Engine) tasks(v orgmodel.View, req Request) ([]Task, error) {
 			return nil, bad("reason", "the job role %s needs a reason", r.Name)
 		case !orderableIn(g, r, req.Unit):
 			return nil, bad(fmt.Sprintf("roles[%d]", i), "the job role %s cannot be ordered in this unit", r.Name)
+		case req.Person != uuid.Nil && !titleFits(v.At(req.Start), req.Person, req.Unit, r.Titles):
+			return nil, bad(fmt.Sprintf("roles[%d]", i), "the job role %s is not for the person's job title in this unit", r.Name)
 		}
 	}
 	items, err := e.Catalogue.Resolve(req.Roles...)
@@ -257,6 +259,22 @@ func (e *Engine) tasks(v orgmodel.View, req Request) ([]Task, error) {
 		out = append(out, e.newTask(it, false))
 	}
 	return out, nil
+}
+
+// titleFits reports whether the person's engagement in unit on the
+// graph's day has a job title the role's filter lets through (a filter
+// with no titles lets every title through; a person with no engagement
+// there is for the model's observation to find later).
+func titleFits(g orgmodel.Graph, person, unit uuid.UUID, f catalogue.TitleFilter) bool {
+	if len(f.Include) == 0 && len(f.Exclude) == 0 {
+		return true
+	}
+	for _, en := range g.Engagements(person) {
+		if en.Unit == unit {
+			return titlePasses(f, en.JobFunction)
+		}
+	}
+	return true
 }
 
 // orderableIn reports whether the role may be ordered in unit on the

@@ -186,6 +186,10 @@ func (e *Engine) terminate(ctx context.Context, v orgmodel.View, eng orgmodel.Ob
 		return nil
 	}
 	held := granted(orders)
+	held, err := e.withInventory(ctx, orders[0].Person, held)
+	if err != nil {
+		return err
+	}
 	if offboard != nil {
 		return e.apply(ctx, offboard, func(o *Order) ([]AuditEntry, error) { return e.addRevokes(o, held), nil })
 	}
@@ -265,7 +269,7 @@ func (e *Engine) addRevokes(o *Order, held []Item) []AuditEntry {
 	var log []AuditEntry
 	now := e.now()
 	for _, it := range held {
-		if slices.ContainsFunc(o.Tasks, func(t Task) bool { return t.Item == it }) {
+		if slices.ContainsFunc(o.Tasks, func(t Task) bool { return t.Item == it || it.IsEquipment() && t.Item.Equipment == it.Equipment }) {
 			continue
 		}
 		t := e.newTask(catalogue.Item{System: it.System, Resource: it.Resource, Equipment: it.Equipment, Quantity: it.Quantity}, true)
@@ -278,4 +282,34 @@ func (e *Engine) addRevokes(o *Order, held []Item) []AuditEntry {
 		o.touch(now)
 	}
 	return log
+}
+
+// withInventory adds to held the equipment the inventory says the person
+// holds that no order delivered (handed out at the desk), and raises a
+// kind's quantity to what they hold: offboarding takes back every piece.
+func (e *Engine) withInventory(ctx context.Context, person uuid.UUID, held []Item) ([]Item, error) {
+	if e.Inventory == nil || person == uuid.Nil {
+		return held, nil
+	}
+	assets, err := e.Inventory.Outstanding(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	count := map[string]int{}
+	var kinds []string
+	for _, a := range assets {
+		if count[a.Kind] == 0 {
+			kinds = append(kinds, a.Kind)
+		}
+		count[a.Kind]++
+	}
+	for _, k := range kinds {
+		i := slices.IndexFunc(held, func(it Item) bool { return it.Equipment == k })
+		if i < 0 {
+			held = append(held, Item{Equipment: k, Quantity: count[k]})
+		} else {
+			held[i].Quantity = max(held[i].Quantity, count[k])
+		}
+	}
+	return held, nil
 }

@@ -176,7 +176,38 @@ func (d *Dispatcher) taskMail(key string, to []connectors.Address, tasks []*task
 	if len(tasks) > 1 {
 		subject = fmt.Sprintf("orgsync: %d opgaver i %s", len(tasks), first.system+first.resourceIfEquipment())
 	}
-	return connectors.Message{Key: key, From: d.From, To: to, Subject: subject, Text: b.String()}
+	return connectors.Message{Key: key, From: d.From, To: to, Cc: d.adviseesOf(first.task, to), Subject: subject, Text: b.String()}
+}
+
+// adviseesOf returns the system's FYI recipients (the catalogue's
+// advisees) who are not among to: told of its grants, with nothing to do.
+func (d *Dispatcher) adviseesOf(t *Task, to []connectors.Address) []connectors.Address {
+	if t.Item.IsEquipment() {
+		return nil
+	}
+	s, ok := d.Engine.Catalogue.System(t.Item.System)
+	if !ok {
+		return nil
+	}
+	var out []connectors.Address
+	for _, a := range addresses(s.Advisees...) {
+		if !slices.ContainsFunc(to, func(x connectors.Address) bool { return fold(x.Addr) == fold(a.Addr) }) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// fyiMail tells an integrated system's advisees what its connector did.
+func (d *Dispatcher) fyiMail(v orgmodel.View, o *Order, t *Task, to []connectors.Address) connectors.Message {
+	f := d.facts(v, o, t, time.Time{})
+	f.done, f.refus = "", ""
+	var b strings.Builder
+	f.block(&b)
+	b.WriteString("\nTil orientering; der er intet at gøre. Udført af systemets connector:\n")
+	f.words(&b)
+	return connectors.Message{Key: mailKey(o, taskFact(t, "fyi")), From: d.From, To: to,
+		Subject: "orgsync: til orientering: " + string(t.Action) + " " + f.system + ": " + f.person, Text: b.String()}
 }
 
 func (f *taskFacts) resourceIfEquipment() string {

@@ -163,23 +163,41 @@ func (e *Engine) auto(ctx context.Context, v orgmodel.View, key string, kind Ord
 			o.Tasks = append(o.Tasks, e.newTask(it, false))
 		}
 	}
-	log, err := o.Do(Submit, now, machine, reason)
+	log, err := e.park(v, o, machine, reason)
 	if err != nil {
 		return err
+	}
+	_, err = e.createOnce(ctx, o, log)
+	return err
+}
+
+// park submits and parks an order orgsync places itself, giving it until
+// ParkFor after its day, and observes the model for it at once.
+func (e *Engine) park(v orgmodel.View, o *Order, by Actor, reason string) ([]AuditEntry, error) {
+	now := e.now()
+	log, err := o.Do(Submit, now, by, reason)
+	if err != nil {
+		return nil, err
 	}
 	more, err := o.Do(Park, now, machine, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	o.Expires = e.Model.Zone().Start(o.Start).Add(or(e.ParkFor, 90*24*time.Hour))
 	log = append(log, more...)
-	o.Expires = e.Model.Zone().Start(start).Add(or(e.ParkFor, 90*24*time.Hour))
-	log = append(log, e.observe(v, o, now)...)
+	return append(log, e.observe(v, o, now)...), nil
+}
+
+// createOnce stores a new order unless one with its key is stored
+// already (placed by an earlier handling of the same event, or another
+// host): placed says which.
+func (e *Engine) createOnce(ctx context.Context, o *Order, log []AuditEntry) (placed bool, err error) {
 	err = e.Store.Create(ctx, o, log)
 	var dup *DuplicateError
 	if errors.As(err, &dup) {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // newTask is the task of an item: granted or delivered, or revoked or

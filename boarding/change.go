@@ -61,13 +61,3 @@ func (e *Engine) placeChange(ctx context.Context, v orgmodel.View, o *Order, req
 		Created: o.Created, Updated: o.Created, Version: 1, Prerequisites: []Prerequisite{{Kind: DayReached}}}, nil
 }
 
-// parkRevoke submits and parks a change's revoking order and returns the
-// audit entries.
-func (e *Engine) parkRevoke(v orgmodel.View, o *Order, by Actor) []AuditEntry {
-	now := e.now()
-	log, _ := o.Do(Submit, now, by, "the job roles left: "+o.Reason)
-	more, _ := o.Do(Park, now, machine, "")
-	o.Expires = e.Model.Zone().Start(o.Start).Add(or(e.ParkFor, 90*24*time.Hour))
-	log = append(log, more...)
-	return append(log, e.observe(v, o, now)...)
-}

@@ -168,11 +168,12 @@ func (e *Engine) Place(ctx context.Context, by string, req Request) (*Order, err
 	}
 	if revoke != nil {
 		revoke.OnBehalfOf = o.OnBehalfOf
-		if err := e.Store.Create(ctx, revoke, e.parkRevoke(v, revoke, Actor{Name: by, ActingFor: permit.ActingFor})); err != nil {
-			var dup *DuplicateError
-			if !errors.As(err, &dup) {
-				return nil, err
-			}
+		log, err := e.park(v, revoke, Actor{Name: by, ActingFor: permit.ActingFor}, "the job roles left: "+revoke.Reason)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := e.createOnce(ctx, revoke, log); err != nil {
+			return nil, err
 		}
 	}
 	e.log().Info("boarding: order placed", "order", o.ID, "by", by, "state", o.State)

@@ -2,9 +2,7 @@ package boarding
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -237,23 +235,12 @@ func (e *Engine) offboard(ctx context.Context, v orgmodel.View, eng orgmodel.Obj
 		Prerequisites: []Prerequisite{{Kind: LastDay}},
 	}
 	e.addRevokes(o, held)
-	log, err := o.Do(Submit, now, machine, "the engagement ends; its last day is "+end.AddDays(-1).String())
+	log, err := e.park(v, o, machine, "the engagement ends; its last day is "+end.AddDays(-1).String())
 	if err != nil {
 		return err
 	}
-	more, err := o.Do(Park, now, machine, "")
-	if err != nil {
-		return err
-	}
-	log = append(log, more...)
-	o.Expires = e.Model.Zone().Start(end).Add(or(e.ParkFor, 90*24*time.Hour))
-	log = append(log, e.observe(v, o, now)...)
-	err = e.Store.Create(ctx, o, log)
-	var dup *DuplicateError
-	if errors.As(err, &dup) {
-		return nil // placed by an earlier handling of the event
-	}
-	if err == nil {
+	placed, err := e.createOnce(ctx, o, log)
+	if placed {
 		e.log().Info("boarding: offboarding order placed", "order", o.ID, "engagement", eng.ID, "last_day", end.AddDays(-1))
 	}
 	return err

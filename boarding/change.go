@@ -60,4 +60,3 @@ func (e *Engine) placeChange(ctx context.Context, v orgmodel.View, o *Order, req
 		Start: o.Start.AddDays(grace), Reason: o.Reason, OrderedBy: o.OrderedBy, State: Draft, Tasks: revoke,
 		Created: o.Created, Updated: o.Created, Version: 1, Prerequisites: []Prerequisite{{Kind: DayReached}}}, nil
 }
-

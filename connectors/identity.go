@@ -37,6 +37,9 @@ type IdentitySnapshot struct {
 	Identities []Identity
 	// ServiceAccounts are accounts bound to a unit rather than a person.
 	ServiceAccounts []ServiceAccount
+	// Skipped are the records the connector left out as malformed (at
+	// most MaxSkipped).
+	Skipped []SkippedRecord
 }
 
 // Identity is a person as an identity source knows them. Unlike payroll

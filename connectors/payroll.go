@@ -62,6 +62,9 @@ type PayrollSnapshot struct {
 	// Token is the snapshot's position in the change feed, for
 	// [PayrollChangeReader]; empty for a connector without one.
 	Token Token
+	// Skipped are the records the connector left out as malformed (at
+	// most MaxSkipped).
+	Skipped []SkippedRecord
 }
 
 // PayrollChanges is one page of changes. Each changed record comes with
@@ -83,6 +86,9 @@ type PayrollChanges struct {
 	Token Token
 	// More says that more changes are waiting: call again at once.
 	More bool
+	// Skipped are the records of the page the connector left out as
+	// malformed (at most MaxSkipped).
+	Skipped []SkippedRecord
 }
 
 // PayrollKind names a kind of payroll record. The numbers are stable: they

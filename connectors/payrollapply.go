@@ -18,7 +18,8 @@ import (
 //   - each record in Deleted loses every row of its kind and key; a
 //     record that the snapshot does not have, or of a kind that is not
 //     valid, is ignored;
-//   - the snapshot's Token becomes the page's Token.
+//   - the snapshot's Token becomes the page's Token, and the page's
+//     Skipped records are added to the snapshot's (capped).
 //
 // Deletions are applied first, so a record that a page both deletes and
 // delivers ends up with the rows delivered. Apply does not check the page
@@ -54,6 +55,7 @@ func (s *PayrollSnapshot) Apply(c *PayrollChanges) {
 	s.Engagements = applyRows(s.Engagements, c.Engagements, gone[PayrollEngagementKind], func(e *PayrollEngagement) (string, timeline.Interval) { return e.Key, e.Valid })
 	s.Leaves = applyRows(s.Leaves, c.Leaves, gone[PayrollLeaveKind], func(l *PayrollLeave) (string, timeline.Interval) { return l.Key, l.Valid })
 	s.Token = c.Token
+	s.Skipped = CapSkipped(slices.Concat(s.Skipped, c.Skipped))
 }
 
 // applyRows returns a new list: the rows whose key is neither deleted nor

@@ -17,7 +17,8 @@ const chunkRecords = 4000
 // most chunkRecords records or about batchBytes bytes; the first chunk
 // carries the counts, the last the token, more and last.
 func sendPayroll(send func(*pb.PayrollChunk) error, units []connectors.PayrollUnit, persons []connectors.PayrollPerson,
-	engs []connectors.PayrollEngagement, leaves []connectors.PayrollLeave, deleted []connectors.PayrollRef, token connectors.Token, more bool) error {
+	engs []connectors.PayrollEngagement, leaves []connectors.PayrollLeave, deleted []connectors.PayrollRef, token connectors.Token, more bool,
+	skipped []connectors.SkippedRecord) error {
 	ch := &pb.PayrollChunk{Counts: []uint32{
 		uint32(len(units)), uint32(len(persons)), uint32(len(engs)), uint32(len(leaves)), uint32(len(deleted)),
 	}}
@@ -97,7 +98,25 @@ func sendPayroll(send func(*pb.PayrollChunk) error, units []connectors.PayrollUn
 		}
 	}
 	ch.Token, ch.More, ch.Last = string(token), more, true
+	ch.Skipped = toSkipped(skipped)
 	return send(ch)
+}
+
+// toSkipped and fromSkipped carry skipped records across, capped.
+func toSkipped(skipped []connectors.SkippedRecord) []*pb.Skipped {
+	var out []*pb.Skipped
+	for _, s := range connectors.CapSkipped(skipped) {
+		out = append(out, &pb.Skipped{Where: s.Where, Kind: s.Kind, Key: s.Key, Field: s.Field, Problem: s.Problem})
+	}
+	return out
+}
+
+func fromSkipped(skipped []*pb.Skipped) []connectors.SkippedRecord {
+	var out []connectors.SkippedRecord
+	for _, s := range skipped {
+		out = append(out, connectors.SkippedRecord{Where: s.GetWhere(), Kind: s.GetKind(), Key: s.GetKey(), Field: s.GetField(), Problem: s.GetProblem()})
+	}
+	return connectors.CapSkipped(out)
 }
 
 // payrollCollector puts a streamed snapshot or page back together.
@@ -108,6 +127,7 @@ type payrollCollector struct {
 	engs    []connectors.PayrollEngagement
 	leaves  []connectors.PayrollLeave
 	deleted []connectors.PayrollRef
+	skipped []connectors.SkippedRecord
 	token   connectors.Token
 	more    bool
 	last    bool
@@ -153,6 +173,7 @@ func (c *payrollCollector) add(ch *pb.PayrollChunk) error {
 	}
 	if ch.GetLast() {
 		c.last, c.token, c.more = true, connectors.Token(ch.GetToken()), ch.GetMore()
+		c.skipped = fromSkipped(ch.GetSkipped())
 	}
 	return nil
 }

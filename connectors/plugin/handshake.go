@@ -13,7 +13,7 @@ const ProtocolVersion = 1
 // protocolMinor is the minor version of plugin.proto, reported by Describe
 // for logs; it never decides compatibility. Minor 1 added the Provisioner
 // service.
-const protocolMinor = 1
+const protocolMinor = 2
 
 // handshake is what host and plugin must agree on before anything else.
 // The cookie is a UX feature, not a security feature: it lets a plugin

@@ -54,6 +54,9 @@ func (c *identityClient) Identities(ctx context.Context) (*connectors.IdentitySn
 			return nil, malformed(op, "a chunk after the last")
 		}
 		last = ch.GetLast()
+		if last {
+			out.Skipped = fromSkipped(ch.GetSkipped())
+		}
 		for _, pi := range ch.GetIdentities() {
 			iv, err := fromInterval(pi.GetValidFrom(), pi.GetValidTo())
 			if err != nil {

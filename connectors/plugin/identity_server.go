@@ -62,5 +62,6 @@ func (s *identityServer) Identities(_ *pb.Empty, stream pb.IdentitySource_Identi
 		}
 	}
 	ch.Last = true
+	ch.Skipped = toSkipped(snap.Skipped)
 	return toStatus(stream.Send(ch))
 }

@@ -47,7 +47,7 @@ func (c *payrollClient) Snapshot(ctx context.Context) (*connectors.PayrollSnapsh
 	if len(col.deleted) > 0 || col.more {
 		return nil, malformed(op, "a snapshot with deletions or more pages")
 	}
-	return &connectors.PayrollSnapshot{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves, Token: col.token}, nil
+	return &connectors.PayrollSnapshot{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves, Token: col.token, Skipped: col.skipped}, nil
 }
 
 // collect runs a streaming call and puts its chunks together.
@@ -93,5 +93,5 @@ func (c payrollWithChanges) Changes(ctx context.Context, token connectors.Token)
 		return nil, err
 	}
 	return &connectors.PayrollChanges{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves,
-		Deleted: col.deleted, Token: col.token, More: col.more}, nil
+		Deleted: col.deleted, Token: col.token, More: col.more, Skipped: col.skipped}, nil
 }

@@ -1898,7 +1898,10 @@ type PayrollChunk struct {
 	// counts, on the first chunk only, are how many records of each kind
 	// (units, persons, engagements, leaves, deleted) the whole stream
 	// holds, so that the receiver allocates once. A hint, not a promise.
-	Counts        []uint32 `protobuf:"varint,9,rep,packed,name=counts" json:"counts,omitempty"`
+	Counts []uint32 `protobuf:"varint,9,rep,packed,name=counts" json:"counts,omitempty"`
+	// skipped, on the last chunk only, are the records the connector left
+	// out as malformed (connectors.SkippedRecord). Added in minor 2.
+	Skipped       []*Skipped `protobuf:"bytes,10,rep,name=skipped" json:"skipped,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1996,6 +1999,90 @@ func (x *PayrollChunk) GetCounts() []uint32 {
 	return nil
 }
 
+func (x *PayrollChunk) GetSkipped() []*Skipped {
+	if x != nil {
+		return x.Skipped
+	}
+	return nil
+}
+
+// Skipped is a connectors.SkippedRecord.
+type Skipped struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Where         string                 `protobuf:"bytes,1,opt,name=where" json:"where,omitempty"`
+	Kind          string                 `protobuf:"bytes,2,opt,name=kind" json:"kind,omitempty"`
+	Key           string                 `protobuf:"bytes,3,opt,name=key" json:"key,omitempty"`
+	Field         string                 `protobuf:"bytes,4,opt,name=field" json:"field,omitempty"`
+	Problem       string                 `protobuf:"bytes,5,opt,name=problem" json:"problem,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Skipped) Reset() {
+	*x = Skipped{}
+	mi := &file_plugin_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Skipped) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Skipped) ProtoMessage() {}
+
+func (x *Skipped) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Skipped.ProtoReflect.Descriptor instead.
+func (*Skipped) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *Skipped) GetWhere() string {
+	if x != nil {
+		return x.Where
+	}
+	return ""
+}
+
+func (x *Skipped) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Skipped) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *Skipped) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Skipped) GetProblem() string {
+	if x != nil {
+		return x.Problem
+	}
+	return ""
+}
+
 type IdentityAddress struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Type          string                 `protobuf:"bytes,1,opt,name=type" json:"type,omitempty"`
@@ -2006,7 +2093,7 @@ type IdentityAddress struct {
 
 func (x *IdentityAddress) Reset() {
 	*x = IdentityAddress{}
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2018,7 +2105,7 @@ func (x *IdentityAddress) String() string {
 func (*IdentityAddress) ProtoMessage() {}
 
 func (x *IdentityAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2031,7 +2118,7 @@ func (x *IdentityAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdentityAddress.ProtoReflect.Descriptor instead.
 func (*IdentityAddress) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{30}
+	return file_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *IdentityAddress) GetType() string {
@@ -2068,7 +2155,7 @@ type Identity struct {
 
 func (x *Identity) Reset() {
 	*x = Identity{}
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2080,7 +2167,7 @@ func (x *Identity) String() string {
 func (*Identity) ProtoMessage() {}
 
 func (x *Identity) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2093,7 +2180,7 @@ func (x *Identity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Identity.ProtoReflect.Descriptor instead.
 func (*Identity) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{31}
+	return file_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Identity) GetKey() string {
@@ -2194,7 +2281,7 @@ type ServiceAccount struct {
 
 func (x *ServiceAccount) Reset() {
 	*x = ServiceAccount{}
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2206,7 +2293,7 @@ func (x *ServiceAccount) String() string {
 func (*ServiceAccount) ProtoMessage() {}
 
 func (x *ServiceAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2219,7 +2306,7 @@ func (x *ServiceAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceAccount.ProtoReflect.Descriptor instead.
 func (*ServiceAccount) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{32}
+	return file_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ServiceAccount) GetKey() string {
@@ -2269,14 +2356,17 @@ type IdentityChunk struct {
 	Identities      []*Identity            `protobuf:"bytes,1,rep,name=identities" json:"identities,omitempty"`
 	ServiceAccounts []*ServiceAccount      `protobuf:"bytes,2,rep,name=service_accounts,json=serviceAccounts" json:"service_accounts,omitempty"`
 	// last is set on the last chunk.
-	Last          bool `protobuf:"varint,3,opt,name=last" json:"last,omitempty"`
+	Last bool `protobuf:"varint,3,opt,name=last" json:"last,omitempty"`
+	// skipped, on the last chunk only, are the records the connector left
+	// out as malformed. Added in minor 2.
+	Skipped       []*Skipped `protobuf:"bytes,4,rep,name=skipped" json:"skipped,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *IdentityChunk) Reset() {
 	*x = IdentityChunk{}
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2288,7 +2378,7 @@ func (x *IdentityChunk) String() string {
 func (*IdentityChunk) ProtoMessage() {}
 
 func (x *IdentityChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2301,7 +2391,7 @@ func (x *IdentityChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdentityChunk.ProtoReflect.Descriptor instead.
 func (*IdentityChunk) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{33}
+	return file_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *IdentityChunk) GetIdentities() []*Identity {
@@ -2325,6 +2415,13 @@ func (x *IdentityChunk) GetLast() bool {
 	return false
 }
 
+func (x *IdentityChunk) GetSkipped() []*Skipped {
+	if x != nil {
+		return x.Skipped
+	}
+	return nil
+}
+
 // GrantRequest is a connectors.Grant.
 type GrantRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2341,7 +2438,7 @@ type GrantRequest struct {
 
 func (x *GrantRequest) Reset() {
 	*x = GrantRequest{}
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2353,7 +2450,7 @@ func (x *GrantRequest) String() string {
 func (*GrantRequest) ProtoMessage() {}
 
 func (x *GrantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2366,7 +2463,7 @@ func (x *GrantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantRequest.ProtoReflect.Descriptor instead.
 func (*GrantRequest) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{34}
+	return file_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GrantRequest) GetTask() string {
@@ -2416,7 +2513,7 @@ type GrantResponse struct {
 
 func (x *GrantResponse) Reset() {
 	*x = GrantResponse{}
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2428,7 +2525,7 @@ func (x *GrantResponse) String() string {
 func (*GrantResponse) ProtoMessage() {}
 
 func (x *GrantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2441,7 +2538,7 @@ func (x *GrantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantResponse.ProtoReflect.Descriptor instead.
 func (*GrantResponse) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{35}
+	return file_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GrantResponse) GetState() uint32 {
@@ -2604,7 +2701,7 @@ const file_plugin_proto_rawDesc = "" +
 	"\n" +
 	"PayrollRef\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x10\n" +
-	"\x03key\x18\x02 \x01(\tR\x03key\"\x94\x03\n" +
+	"\x03key\x18\x02 \x01(\tR\x03key\"\xca\x03\n" +
 	"\fPayrollChunk\x125\n" +
 	"\x05units\x18\x01 \x01(\v2\x1f.orgsync.plugin.v1.PayrollUnitsR\x05units\x12;\n" +
 	"\apersons\x18\x02 \x01(\v2!.orgsync.plugin.v1.PayrollPersonsR\apersons\x12G\n" +
@@ -2614,7 +2711,15 @@ const file_plugin_proto_rawDesc = "" +
 	"\x05token\x18\x06 \x01(\tR\x05token\x12\x12\n" +
 	"\x04more\x18\a \x01(\bR\x04more\x12\x12\n" +
 	"\x04last\x18\b \x01(\bR\x04last\x12\x16\n" +
-	"\x06counts\x18\t \x03(\rR\x06counts\";\n" +
+	"\x06counts\x18\t \x03(\rR\x06counts\x124\n" +
+	"\askipped\x18\n" +
+	" \x03(\v2\x1a.orgsync.plugin.v1.SkippedR\askipped\"u\n" +
+	"\aSkipped\x12\x14\n" +
+	"\x05where\x18\x01 \x01(\tR\x05where\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x10\n" +
+	"\x03key\x18\x03 \x01(\tR\x03key\x12\x14\n" +
+	"\x05field\x18\x04 \x01(\tR\x05field\x12\x18\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem\";\n" +
 	"\x0fIdentityAddress\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\"\xf8\x02\n" +
@@ -2644,13 +2749,14 @@ const file_plugin_proto_rawDesc = "" +
 	"objectGuid\x12\x1d\n" +
 	"\n" +
 	"valid_from\x18\x05 \x01(\x05R\tvalidFrom\x12\x19\n" +
-	"\bvalid_to\x18\x06 \x01(\x05R\avalidTo\"\xae\x01\n" +
+	"\bvalid_to\x18\x06 \x01(\x05R\avalidTo\"\xe4\x01\n" +
 	"\rIdentityChunk\x12;\n" +
 	"\n" +
 	"identities\x18\x01 \x03(\v2\x1b.orgsync.plugin.v1.IdentityR\n" +
 	"identities\x12L\n" +
 	"\x10service_accounts\x18\x02 \x03(\v2!.orgsync.plugin.v1.ServiceAccountR\x0fserviceAccounts\x12\x12\n" +
-	"\x04last\x18\x03 \x01(\bR\x04last\"\x8c\x01\n" +
+	"\x04last\x18\x03 \x01(\bR\x04last\x124\n" +
+	"\askipped\x18\x04 \x03(\v2\x1a.orgsync.plugin.v1.SkippedR\askipped\"\x8c\x01\n" +
 	"\fGrantRequest\x12\x12\n" +
 	"\x04task\x18\x01 \x01(\tR\x04task\x12\x1a\n" +
 	"\bresource\x18\x02 \x01(\tR\bresource\x12\x16\n" +
@@ -2705,7 +2811,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 	return file_plugin_proto_rawDescData
 }
 
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_plugin_proto_goTypes = []any{
 	(*Empty)(nil),              // 0: orgsync.plugin.v1.Empty
 	(*Error)(nil),              // 1: orgsync.plugin.v1.Error
@@ -2737,12 +2843,13 @@ var file_plugin_proto_goTypes = []any{
 	(*PayrollLeaves)(nil),      // 27: orgsync.plugin.v1.PayrollLeaves
 	(*PayrollRef)(nil),         // 28: orgsync.plugin.v1.PayrollRef
 	(*PayrollChunk)(nil),       // 29: orgsync.plugin.v1.PayrollChunk
-	(*IdentityAddress)(nil),    // 30: orgsync.plugin.v1.IdentityAddress
-	(*Identity)(nil),           // 31: orgsync.plugin.v1.Identity
-	(*ServiceAccount)(nil),     // 32: orgsync.plugin.v1.ServiceAccount
-	(*IdentityChunk)(nil),      // 33: orgsync.plugin.v1.IdentityChunk
-	(*GrantRequest)(nil),       // 34: orgsync.plugin.v1.GrantRequest
-	(*GrantResponse)(nil),      // 35: orgsync.plugin.v1.GrantResponse
+	(*Skipped)(nil),            // 30: orgsync.plugin.v1.Skipped
+	(*IdentityAddress)(nil),    // 31: orgsync.plugin.v1.IdentityAddress
+	(*Identity)(nil),           // 32: orgsync.plugin.v1.Identity
+	(*ServiceAccount)(nil),     // 33: orgsync.plugin.v1.ServiceAccount
+	(*IdentityChunk)(nil),      // 34: orgsync.plugin.v1.IdentityChunk
+	(*GrantRequest)(nil),       // 35: orgsync.plugin.v1.GrantRequest
+	(*GrantResponse)(nil),      // 36: orgsync.plugin.v1.GrantResponse
 }
 var file_plugin_proto_depIdxs = []int32{
 	3,  // 0: orgsync.plugin.v1.Entry.attributes:type_name -> orgsync.plugin.v1.Attribute
@@ -2776,68 +2883,70 @@ var file_plugin_proto_depIdxs = []int32{
 	26, // 28: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagements
 	27, // 29: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeaves
 	28, // 30: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
-	30, // 31: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
-	31, // 32: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
-	32, // 33: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
-	0,  // 34: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 35: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
-	7,  // 36: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
-	8,  // 37: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
-	8,  // 38: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
-	9,  // 39: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
-	12, // 40: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
-	13, // 41: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
-	15, // 42: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
-	16, // 43: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
-	17, // 44: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
-	18, // 45: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
-	18, // 46: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
-	19, // 47: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
-	0,  // 48: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
-	0,  // 49: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 50: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 51: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
-	22, // 52: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
-	0,  // 53: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 54: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 55: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
-	0,  // 56: orgsync.plugin.v1.Provisioner.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 57: orgsync.plugin.v1.Provisioner.Ping:input_type -> orgsync.plugin.v1.Empty
-	34, // 58: orgsync.plugin.v1.Provisioner.Grant:input_type -> orgsync.plugin.v1.GrantRequest
-	34, // 59: orgsync.plugin.v1.Provisioner.Revoke:input_type -> orgsync.plugin.v1.GrantRequest
-	34, // 60: orgsync.plugin.v1.Provisioner.Status:input_type -> orgsync.plugin.v1.GrantRequest
-	2,  // 61: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 62: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
-	5,  // 63: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
-	4,  // 64: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
-	4,  // 65: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
-	10, // 66: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
-	0,  // 67: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
-	14, // 68: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
-	0,  // 69: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
-	0,  // 70: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
-	0,  // 71: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
-	0,  // 72: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
-	0,  // 73: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
-	21, // 74: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
-	22, // 75: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
-	2,  // 76: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 77: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
-	29, // 78: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
-	29, // 79: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
-	2,  // 80: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 81: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
-	33, // 82: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
-	2,  // 83: orgsync.plugin.v1.Provisioner.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 84: orgsync.plugin.v1.Provisioner.Ping:output_type -> orgsync.plugin.v1.Empty
-	35, // 85: orgsync.plugin.v1.Provisioner.Grant:output_type -> orgsync.plugin.v1.GrantResponse
-	35, // 86: orgsync.plugin.v1.Provisioner.Revoke:output_type -> orgsync.plugin.v1.GrantResponse
-	35, // 87: orgsync.plugin.v1.Provisioner.Status:output_type -> orgsync.plugin.v1.GrantResponse
-	61, // [61:88] is the sub-list for method output_type
-	34, // [34:61] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	30, // 31: orgsync.plugin.v1.PayrollChunk.skipped:type_name -> orgsync.plugin.v1.Skipped
+	31, // 32: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
+	32, // 33: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
+	33, // 34: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
+	30, // 35: orgsync.plugin.v1.IdentityChunk.skipped:type_name -> orgsync.plugin.v1.Skipped
+	0,  // 36: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 37: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
+	7,  // 38: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
+	8,  // 39: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
+	8,  // 40: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
+	9,  // 41: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
+	12, // 42: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
+	13, // 43: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
+	15, // 44: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
+	16, // 45: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
+	17, // 46: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
+	18, // 47: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
+	18, // 48: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
+	19, // 49: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
+	0,  // 50: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
+	0,  // 51: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 52: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 53: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
+	22, // 54: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
+	0,  // 55: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 56: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 57: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
+	0,  // 58: orgsync.plugin.v1.Provisioner.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 59: orgsync.plugin.v1.Provisioner.Ping:input_type -> orgsync.plugin.v1.Empty
+	35, // 60: orgsync.plugin.v1.Provisioner.Grant:input_type -> orgsync.plugin.v1.GrantRequest
+	35, // 61: orgsync.plugin.v1.Provisioner.Revoke:input_type -> orgsync.plugin.v1.GrantRequest
+	35, // 62: orgsync.plugin.v1.Provisioner.Status:input_type -> orgsync.plugin.v1.GrantRequest
+	2,  // 63: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 64: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
+	5,  // 65: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
+	4,  // 66: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
+	4,  // 67: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
+	10, // 68: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
+	0,  // 69: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
+	14, // 70: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
+	0,  // 71: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
+	0,  // 72: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
+	0,  // 73: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
+	0,  // 74: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
+	0,  // 75: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
+	21, // 76: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
+	22, // 77: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
+	2,  // 78: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 79: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
+	29, // 80: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
+	29, // 81: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
+	2,  // 82: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 83: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
+	34, // 84: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
+	2,  // 85: orgsync.plugin.v1.Provisioner.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 86: orgsync.plugin.v1.Provisioner.Ping:output_type -> orgsync.plugin.v1.Empty
+	36, // 87: orgsync.plugin.v1.Provisioner.Grant:output_type -> orgsync.plugin.v1.GrantResponse
+	36, // 88: orgsync.plugin.v1.Provisioner.Revoke:output_type -> orgsync.plugin.v1.GrantResponse
+	36, // 89: orgsync.plugin.v1.Provisioner.Status:output_type -> orgsync.plugin.v1.GrantResponse
+	63, // [63:90] is the sub-list for method output_type
+	36, // [36:63] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -2851,7 +2960,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -19,6 +19,7 @@ var commands = []command{
 	{"plan", "show what a sync of the org model into AD would do, with its fingerprint", runPlan},
 	{"apply", "apply a reviewed sync plan by its fingerprint", runApply},
 	{"reconcile", "plan and apply a sync of the org model into AD at once", runReconcile},
+	{"import", "plan and apply an import of a payroll or identity source into the org model", runImport},
 	{"rules", "plan and apply the org rules (managers, elevation, coupling, primary)", runRules},
 	{"report", "write the hire, termination or change report for a registration window", runReport},
 	{"mail", "check, test and preview the mail configuration; list, requeue and send the outbox", runMail},

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgsync/orgsync/statedb"
+)
+
+// importFixture is a payroll delivery of the synthetic municipality, an
+// import configuration reading it, and an empty state database.
+type importFixture struct {
+	dir, config, db, key string
+}
+
+func newImportFixture(t *testing.T) *importFixture {
+	t.Helper()
+	f := &importFixture{dir: t.TempDir()}
+	_, errOut, status := orgsync("payroll-export", "--dir", filepath.Join(f.dir, "payroll"), "--persons", "300", "--seed", "5", "--today", "2026-12-01")
+	require.Equal(t, 0, status, errOut)
+	f.config = filepath.Join(f.dir, "import.yaml")
+	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  dir: payroll\n"), 0o600))
+	f.db = "sqlite:" + filepath.Join(f.dir, "orgsync.db")
+	f.key = filepath.Join(f.dir, "orgsync.key")
+	require.NoError(t, os.WriteFile(f.key, []byte(statedb.GenerateKey()), 0o600))
+	return f
+}
+
+func (f *importFixture) run(args ...string) (string, string, int) {
+	return orgsync(append(append([]string{"import"}, args...), "--config", f.config, "--db", f.db, "--db-key-file", f.key)...)
+}
+
+var fingerprintRE = regexp.MustCompile(`--fingerprint ([0-9a-f]{16})`)
+
+var cprRE = regexp.MustCompile(`\b\d{6}-?\d{4}\b`)
+
+// The operator's path: plan, apply the reviewed plan (then the org rules
+// run), and a second plan has nothing to do. A stale fingerprint applies
+// nothing.
+func TestImportPlanThenApply(t *testing.T) {
+	f := newImportFixture(t)
+	out, errOut, status := f.run("plan", "file")
+	require.Equal(t, 0, status, errOut)
+	assert.Regexp(t, `import of sd: \d+ created, 0 updated, 0 terminated`, out)
+	assert.Contains(t, out, "… and ")
+	assert.NotRegexp(t, cprRE, out, "no national id in a plan")
+	m := fingerprintRE.FindStringSubmatch(out)
+	require.Len(t, m, 2, out)
+
+	_, errOut, status = f.run("apply", "file", "--fingerprint", "0123456789abcdef")
+	assert.Equal(t, 1, status)
+	assert.Contains(t, errOut, "no longer the one reviewed")
+	again, _, _ := f.run("plan", "file")
+	assert.Contains(t, again, m[1], "nothing was imported")
+
+	out, errOut, status = f.run("apply", "file", "--fingerprint", m[1])
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "imported as registration")
+	assert.Contains(t, out, "the org rules:")
+
+	out, errOut, status = f.run("plan", "file")
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "nothing to change.", "the model holds the delivery, and the rules' rulings stay")
+}
+
+func TestImportBadInput(t *testing.T) {
+	f := newImportFixture(t)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"an unknown kind", []string{"plan", "ldap"}, "no source kind"},
+		{"another day, not confirmed", []string{"apply", "file", "--today", "2027-06-01"}, "--at-another-day"},
+		{"a bad day", []string{"plan", "file", "--today", "2027-13-01"}, "--today"},
+		{"a negative limit", []string{"plan", "file", "--limit", "-1"}, "--limit"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, errOut, status := f.run(c.args...)
+			assert.Equal(t, 2, status)
+			assert.Contains(t, errOut, c.want)
+		})
+	}
+	_, errOut, status := orgsync("import", "plan", "file", "--config", f.config)
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "--db")
+
+	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  dir: payroll\n  folder: x\n"), 0o600))
+	_, errOut, status = f.run("plan", "file")
+	assert.Equal(t, 2, status, "an unknown key in the connector's section")
+	assert.Contains(t, errOut, "folder")
+
+	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  dir: missing\n"), 0o600))
+	_, errOut, status = f.run("plan", "file")
+	assert.NotEqual(t, 0, status)
+	assert.Contains(t, errOut, "missing")
+}
+
+func TestImportPlanAtAnotherDayIsAWhatIf(t *testing.T) {
+	f := newImportFixture(t)
+	out, errOut, status := f.run("plan", "file", "--today", "2027-06-01")
+	require.Equal(t, 0, status, errOut)
+	assert.True(t, strings.Contains(out, "what-if: terminations as of 2027-06-01"), out)
+}

@@ -402,3 +402,26 @@ func TestIndexReplaceSwapsAHoldersNames(t *testing.T) {
 	assert.Empty(t, hs)
 	assert.Equal(t, 1, idx.Len())
 }
+
+func TestNamesWithControlOrInvisibleCharactersAreRefused(t *testing.T) {
+	g, err := username.New(username.Config{Patterns: []string{"FFLL"}}, nil)
+	require.NoError(t, err)
+	for _, bad := range []username.Name{
+		{GivenNames: "Anne\x1b[31m", Surname: "Hansen"},
+		{GivenNames: "Anne", Surname: "Han\nsen"},
+		{GivenNames: "Anne\x00", Surname: "Hansen"},
+		{GivenNames: "Anne", Surname: "Hansen\xff"},
+		{GivenNames: "Anne\u202e", Surname: "Hansen"},
+		{GivenNames: "An\u200bne", Surname: "Hansen"},
+		{GivenNames: "\ufeffAnne", Surname: "Hansen"},
+	} {
+		_, err := g.Generate(context.Background(), username.Request{Name: bad})
+		assert.ErrorIs(t, err, username.ErrBadText, "%q", bad)
+		var ne *username.NameError
+		require.ErrorAs(t, err, &ne)
+		assert.NotContains(t, err.Error(), "Anne", "the error does not hold the name")
+	}
+	res, err := g.Generate(context.Background(), username.Request{Name: username.Name{GivenNames: "Mehr\u200cdad", Surname: "Ahmadi"}})
+	require.NoError(t, err, "the zero-width non-joiner belongs in Persian names")
+	assert.NotEmpty(t, res.Username)
+}

@@ -3,6 +3,7 @@ package username
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Name is a person's name as the org model holds it.
@@ -59,6 +60,11 @@ const MaxMiddleNames = 3
 func (n *Normalizer) parts(name Name, rule SurnameRule) (Parts, error) {
 	if len(name.GivenNames)+len(name.Surname) > MaxNameBytes {
 		return Parts{}, &NameError{Part: "name", Err: ErrNameTooLong}
+	}
+	for _, part := range []struct{ name, text string }{{"given names", name.GivenNames}, {"surname", name.Surname}} {
+		if !cleanText(part.text) {
+			return Parts{}, &NameError{Part: part.name, Err: ErrBadText}
+		}
 	}
 	var p Parts
 	nonLatin := false
@@ -118,4 +124,28 @@ func isParticle(w string) bool {
 		}
 	}
 	return false
+}
+
+// CheckText returns a *NameError wrapping ErrBadText if s, a name or a
+// part of one, is not UTF-8 or holds a control or invisible format
+// character (see ErrBadText); nil otherwise.
+func CheckText(s string) error {
+	if !cleanText(s) {
+		return &NameError{Part: "name", Err: ErrBadText}
+	}
+	return nil
+}
+
+// cleanText reports whether s is UTF-8 without control characters and
+// without format characters other than the zero-width (non-)joiner.
+func cleanText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
+			return false
+		}
+	}
+	return true
 }

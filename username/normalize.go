@@ -35,6 +35,13 @@ var ErrEmptyName = errors.New("username: the name is empty")
 // than MaxNameBytes.
 var ErrNameTooLong = errors.New("username: the name is too long")
 
+// ErrBadText is returned (wrapped in a *NameError) for a name that is
+// not valid UTF-8 or holds characters no name has: control characters
+// (a line break, an escape, NUL) and invisible format characters (bidi
+// overrides, zero-width spaces, byte-order marks). The zero-width joiner
+// and non-joiner, which Persian and Indic names need, are let through.
+var ErrBadText = errors.New("username: the name holds control or invisible format characters, or is not UTF-8")
+
 // MaxNameBytes bounds the names the generator accepts. No person's name is
 // this long; a longer one is a broken source, refused before any work.
 const MaxNameBytes = 1024
@@ -44,7 +51,8 @@ const MaxNameBytes = 1024
 type NameError struct {
 	// Part is the name part at fault: "given names", "surname" or "name".
 	Part string
-	// Err is ErrNoLatinLetters, ErrEmptyName or ErrNameTooLong.
+	// Err is ErrNoLatinLetters, ErrEmptyName, ErrNameTooLong or
+	// ErrBadText.
 	Err error
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -302,4 +303,35 @@ func FuzzSplitName(f *testing.F) {
 			t.Fatalf("splitName(%q) has no surname", s)
 		}
 	})
+}
+
+// A name with an escape, a line break, NUL, invalid UTF-8 or a bidi
+// override is refused with its own error kind, and the output never
+// passes the character through: one line a name, nothing for the terminal
+// to obey.
+func TestUsernameRefusesControlAndInvisibleCharacters(t *testing.T) {
+	bad := []string{"Anne \x1b[2J\x1b[31mHansen", "Anne\nHansen", "Anne Han\x00sen", "Anne Hansen\xff", "Anne \u202eHansen", "An\u200bne Hansen"}
+	out, errOut, status := sample(bad...)
+	assert.Equal(t, 1, status, errOut)
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "\x00")
+	assert.NotContains(t, out, "\u202e")
+	assert.NotContains(t, out, "\u200b")
+	assert.True(t, utf8.ValidString(out))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	assert.Len(t, lines, len(bad), "one line a name")
+	for _, l := range lines {
+		assert.Contains(t, l, "→ error: username: the name holds control or invisible format characters")
+	}
+
+	out, _, status = sample(append([]string{"--json"}, bad...)...)
+	assert.Equal(t, 1, status)
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var got nameLine
+		require.NoError(t, json.Unmarshal([]byte(l), &got))
+		assert.Equal(t, "bad-text", got.ErrorKind)
+	}
+
+	out, errOut, status = sample("Mehr\u200cdad Ahmadi")
+	assert.Equal(t, 0, status, errOut+out)
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/orgsync/orgsync/username"
 )
@@ -115,6 +117,10 @@ func runUsername(args []string, stdout, stderr io.Writer) int {
 // in idx, so that the arguments after it cannot get them.
 func generate(gen *username.Generator, idx *username.Index, full string, n int, explain bool) nameLine {
 	l := nameLine{Name: strings.TrimSpace(full)}
+	if err := username.CheckText(full); err != nil { // before splitting, which would take a line break for a space
+		l.Error, l.ErrorKind = err.Error(), errorKind(err)
+		return l
+	}
 	name, err := splitName(full)
 	if err != nil {
 		l.Error, l.ErrorKind = err.Error(), "name-format"
@@ -153,6 +159,7 @@ func errorKind(err error) string {
 		{username.ErrNoLatinLetters, "no-latin-letters"},
 		{username.ErrEmptyName, "empty-name"},
 		{username.ErrNameTooLong, "name-too-long"},
+		{username.ErrBadText, "bad-text"},
 		{username.ErrExhausted, "exhausted"},
 	} {
 		if errors.Is(err, k.err) {
@@ -163,20 +170,34 @@ func errorKind(err error) string {
 }
 
 func printText(w io.Writer, l nameLine, explain bool) {
+	name := shown(l.Name)
 	if l.Error != "" {
-		fmt.Fprintf(w, "%s → error: %s\n", l.Name, l.Error)
+		fmt.Fprintf(w, "%s → error: %s\n", name, l.Error)
 	} else {
-		fmt.Fprintf(w, "%s → %s\n", l.Name, strings.Join(nonEmpty(l.Username, l.UPN, l.Mail), "  "))
+		fmt.Fprintf(w, "%s → %s\n", name, strings.Join(nonEmpty(l.Username, l.UPN, l.Mail), "  "))
 	}
 	if !explain {
 		return
 	}
 	if l.ErrorKind != "name-format" {
-		fmt.Fprintf(w, "  split: given names %q, surname %q\n", l.GivenNames, l.Surname)
+		fmt.Fprintf(w, "  split: given names %s, surname %s\n", strconv.QuoteToGraphic(l.GivenNames), strconv.QuoteToGraphic(l.Surname))
 	}
 	for _, r := range l.Rejected {
 		fmt.Fprintf(w, "  rejected %s (%s): %s\n", r.Candidate, r.For, r.Reason)
 	}
+}
+
+// shown is a name as a line of output may hold it: as it is when every
+// character is printable, else quoted with the others escaped, so that a
+// name cannot move the terminal's cursor, colour it, turn the text
+// around, or break the one-line-a-name output.
+func shown(name string) string {
+	for _, r := range name {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) || unicode.Is(unicode.Cf, r) {
+			return strconv.QuoteToGraphic(name)
+		}
+	}
+	return name
 }
 
 func nonEmpty(ss ...string) []string {

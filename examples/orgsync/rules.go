@@ -36,10 +36,14 @@ const rulesUsage = `usage: orgsync rules plan|apply [flags]
 Runs the org rules (package orgmodel/rules: manager placement from _leder
 units, manager validity, engagement elevation, payroll → administrative
 coupling, primary engagement) over an org model and shows what they would
-change and what they could not decide. apply applies it to the model and
-runs the rules again to show that nothing is left to do. The model is the
-synthetic municipality, or one read from a model file; either lives in
-memory for the run.
+change and what they could not decide, from --from (default: today). apply
+applies it to the model and runs the rules again to show that nothing is
+left to do. The model is the one in the state database (--db; apply
+writes to it), one read from a model file (--model; read only: the rules'
+decisions tie one source's objects to another's, which a file of
+snapshots loaded in turn cannot hold), or the synthetic municipality
+built around the day, which lives in memory for the run.
+apply from a day other than today needs --at-another-day.
 
 flags:
 `
@@ -61,7 +65,10 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		configFile = fs.String("config", "", "the rules' configuration, a YAML `FILE` (default: testdata/rules/rules.yaml)")
 		modelFile  = fs.String("model", "", "read the org model from this model `FILE` instead of generating the synthetic municipality")
 		size       = fs.String("size", "small", "the synthetic municipality's `size`: small or municipal")
-		from       = fs.String("from", "", "the first `day` the rules decide, YYYY-MM-DD (default: the synthetic municipality's today, 2026-12-01)")
+		from       = fs.String("from", "", "the first `day` the rules decide, YYYY-MM-DD (default: today)")
+		dbURL      = fs.String("db", "", "the org model in the state database: sqlite:FILE or a postgres:// `URL`; apply writes to it")
+		dbKeyFile  = fs.String("db-key-file", "", "the state database's key `FILE` (default: $ORGSYNC_DB_KEY)")
+		otherDay   = fs.Bool("at-another-day", false, "apply with --from other than today: the rules decide from that day, for real")
 		asJSON     = fs.Bool("json", false, "print the result as JSON")
 		limit      = fs.Int("limit", 50, "list at most this many changed objects (0: all)")
 	)
@@ -94,20 +101,53 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("config %s:\n  %s", name, indent(rulesConfigErrors(name, data, err).Error()))
 	}
-	day := rulesDemoDay
+	today := orgmodel.New(orgmodel.Options{}).Zone().Date(time.Now())
+	day := today
 	if *from != "" {
 		if day, err = timeline.ParseDate(*from); err != nil {
 			return fail("--from: %v", err)
 		}
 	}
+	switch {
+	case *modelFile != "" && *dbURL != "":
+		return fail("--model and --db: the org model comes from one of them")
+	case sub == "apply" && day != today && !*otherDay && (*modelFile != "" || *dbURL != ""):
+		return fail("--from %s is not today (%s): the rules would decide from that day, for real. Add --at-another-day if that is what you mean", day, today)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	m, err := rulesModel(ctx, *modelFile, *size, day)
-	if err != nil {
+	var m *orgmodel.Model
+	if *dbURL != "" {
+		db, err := openStateDB(ctx, *dbURL, *dbKeyFile)
+		if err != nil {
+			return fail("the state database: %v", err)
+		}
+		defer db.Close()
+		if m, err = orgmodel.Open(ctx, orgmodel.Options{Store: db.Model()}); err != nil {
+			fmt.Fprintf(stderr, "orgsync rules %s: the org model in the state database: %v\n", sub, err)
+			return 1
+		}
+	} else if m, err = rulesModel(ctx, *modelFile, *size, day); err != nil {
 		return fail("%v", err)
 	}
-	return rulesRun(ctx, sub, set, m, day, *asJSON, *limit, name, data, stdout, stderr)
+	status := rulesRun(ctx, sub, set, m, day, *asJSON, *limit, name, data, stdout, stderr)
+	if sub != "apply" || status > 1 {
+		return status
+	}
+	switch {
+	case *asJSON || *dbURL != "":
+	case *modelFile != "":
+		// A model file holds each source's objects, loaded in turn; the
+		// rules' decisions tie one source's objects to another's (an
+		// engagement placed in an administrative unit), which no order
+		// of loading can hold. The state database keeps them.
+		fmt.Fprintf(stdout, "%s is not changed: the rules' decisions are kept in a state database (import it, then rules apply --db).\n", *modelFile)
+	default:
+		fmt.Fprintln(stdout, "the synthetic municipality lives in memory for the run: nothing is kept (use --db).")
+	}
+	return status
 }
+
 
 // rulesRun plans, prints and, for apply, applies and plans again.
 func rulesRun(ctx context.Context, sub string, set *rules.Set, m *orgmodel.Model, day timeline.Date, asJSON bool, limit int, name string, data []byte, stdout, stderr io.Writer) int {
@@ -165,9 +205,9 @@ func rulesModel(ctx context.Context, modelFile, size string, day timeline.Date) 
 	var c synth.Config
 	switch size {
 	case "small":
-		c = synth.Small(rulesDemoDay)
+		c = synth.Small(day)
 	case "municipal":
-		c = synth.Municipal(rulesDemoDay)
+		c = synth.Municipal(day)
 	default:
 		return nil, fmt.Errorf("--size: %q is not small or municipal", size)
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,7 +15,7 @@ import (
 func TestRulesPlanOnTheSyntheticMunicipality(t *testing.T) {
 	out, errOut, status := orgsync("rules", "plan", "--limit", "3")
 	require.Equal(t, 0, status, errOut)
-	assert.Regexp(t, `^org rules from 2026-12-01: \d+ operation\(s\) on \d+ object\(s\), leder \d+, elevation \d+, coupling \d+, primary \d+; \d+ conflict\(s\)\n`, out)
+	assert.Regexp(t, `^org rules from `+time.Now().Format(time.DateOnly)+`: \d+ operation\(s\) on \d+ object\(s\), leder \d+, elevation \d+, coupling \d+, primary \d+; \d+ conflict\(s\)\n`, out)
 	assert.Contains(t, out, "  … and ")
 	assert.Contains(t, out, "payroll units with engagements and no relation to an administrative unit:\n")
 	assert.NotRegexp(t, nationalID, out)
@@ -25,8 +26,27 @@ func TestRulesPlanOnTheSyntheticMunicipality(t *testing.T) {
 func TestRulesApplySettles(t *testing.T) {
 	out, errOut, status := orgsync("rules", "apply", "--limit", "0")
 	require.Equal(t, 0, status, errOut)
-	assert.True(t, strings.HasSuffix(out, "applied; a second run changes nothing.\n"), out)
+	assert.True(t, strings.HasSuffix(out, "applied; a second run changes nothing.\nthe synthetic municipality lives in memory for the run: nothing is kept (use --db).\n"), out)
 	assert.Contains(t, out, "placed by rules/coupling")
+}
+
+// With --db the rules read the model in the state database, and apply
+// writes what they decide there.
+func TestRulesOnTheStateDatabase(t *testing.T) {
+	f := newImportFixture(t)
+	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  dir: payroll\nrules: none\n"), 0o600))
+	_, errOut, status := f.run("apply", "file")
+	require.Equal(t, 0, status, errOut)
+	db := []string{"--db", f.db, "--db-key-file", f.key}
+	out, errOut, status := orgsync(append([]string{"rules", "plan"}, db...)...)
+	require.Equal(t, 0, status, errOut)
+	assert.NotContains(t, out, ": 0 operation(s)", "the import left the rules undone")
+	out, errOut, status = orgsync(append([]string{"rules", "apply"}, db...)...)
+	require.Equal(t, 0, status, errOut)
+	assert.NotContains(t, out, "nothing is kept")
+	out, errOut, status = orgsync(append([]string{"rules", "plan"}, db...)...)
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, ": 0 operation(s) on 0 object(s)", "what the rules decided is in the database")
 }
 
 func TestRulesPlanJSON(t *testing.T) {
@@ -75,12 +95,23 @@ func TestRulesBadFlags(t *testing.T) {
 }
 
 func TestRulesOnAModelFile(t *testing.T) {
-	out, errOut, status := orgsync("rules", "apply", "--model", "testdata/rules/model.json", "--config", "testdata/rules/model-rules.yaml")
+	model := filepath.Join(t.TempDir(), "model.json")
+	orig, err := os.ReadFile("testdata/rules/model.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(model, orig, 0o640))
+	out, errOut, status := orgsync("rules", "apply", "--model", model, "--config", "testdata/rules/model-rules.yaml")
 	require.Equal(t, 0, status, errOut)
 	assert.Contains(t, out, `Mohammed Ali Østergaard in "Plejecentre" (payroll: "Plejecenter Solgården", placed by rules/coupling)`)
 	assert.Contains(t, out, `Anne Sofie Møller-Hansen in "Ældre og Sundhed" (payroll: "Ældre og Sundhed", placed by rules/elevation)`)
-	assert.True(t, strings.HasSuffix(out, "applied; a second run changes nothing.\n"), out)
+	assert.True(t, strings.HasSuffix(out, "applied; a second run changes nothing.\n"+model+" is not changed: the rules' decisions are kept in a state database (import it, then rules apply --db).\n"), out)
 	assert.NotRegexp(t, nationalID, out)
+	after, err := os.ReadFile(model)
+	require.NoError(t, err)
+	assert.Equal(t, orig, after, "the model file is read only")
+
+	_, errOut, status = orgsync("rules", "apply", "--model", model, "--config", "testdata/rules/model-rules.yaml", "--from", "2027-06-01")
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "--at-another-day")
 
 	broken := filepath.Join(t.TempDir(), "model.json")
 	data, err := os.ReadFile("testdata/rules/model.json")

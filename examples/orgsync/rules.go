@@ -148,7 +148,6 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-
 // rulesRun plans, prints and, for apply, applies and plans again.
 func rulesRun(ctx context.Context, sub string, set *rules.Set, m *orgmodel.Model, day timeline.Date, asJSON bool, limit int, name string, data []byte, stdout, stderr io.Writer) int {
 	v := m.Latest()

@@ -110,6 +110,7 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 		maxShare     = fs.Float64("max-share", 0.1, "the breaker: the largest share of the accounts in scope a run may disable or delete (0: no limit)")
 		approve      = fs.String("approve", "", "apply: go ahead with the tripped plan whose `fingerprint` this is")
 		dryRun       = fs.Bool("dry-run", false, "apply: show the plan and change nothing (the same as plan)")
+		otherDay     = fs.Bool("at-another-day", false, "apply: with --now on another day than today, disable, return and delete accounts as at that day, for real")
 	)
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -152,6 +153,10 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 		c.now = c.zone.Start(demoDay).Add(10 * time.Hour)
 	default:
 		c.now = time.Now()
+	}
+	// A plan's and a list's first line says the time they are at.
+	if day, today := c.zone.Date(c.now), c.zone.Date(time.Now()); !*demo && day != today && c.sub == "apply" && !*dryRun && !*otherDay {
+		return fail("--now is on %s, not today (%s): apply would disable and delete accounts as if it were that day. Add --at-another-day if that is what you mean", day, today)
 	}
 
 	policy, status := c.loadPolicy(*policyFile, *demo)

@@ -83,11 +83,14 @@ func TestChapelOnSamba(t *testing.T) {
 	assert.Contains(t, out, "breaker: tripped: 1 disables and deletions are 50.0% of 2 accounts, above the limit of 10.0%")
 
 	_, errOut, status = chapelCLI("apply", "--now", "2026-03-02")
+	assert.Equal(t, 2, status, "a write at another day than today, not confirmed")
+	assert.Contains(t, errOut, "Add --at-another-day if that is what you mean")
+	_, errOut, status = chapelCLI("apply", "--now", "2026-03-02", "--at-another-day")
 	assert.Equal(t, 1, status)
 	assert.Contains(t, errOut, "chapel: the mass-action breaker stopped the run")
 	assert.False(t, read("cli-anne").Disabled, "nothing was changed")
 
-	out, errOut, status = chapelCLI("apply", "--now", "2026-03-02", "--approve", fp[1])
+	out, errOut, status = chapelCLI("apply", "--now", "2026-03-02", "--at-another-day", "--approve", fp[1])
 	require.Equal(t, 0, status, errOut)
 	assert.Equal(t, lines(
 		"apply at 2026-03-02T00:00:00+01:00: 1 action for 2 accounts in scope, plan "+fp[1]+" (the breaker tripped; approved)",
@@ -108,7 +111,7 @@ func TestChapelOnSamba(t *testing.T) {
 	assert.Equal(t, `{"username":"cli-anne","id":"`+string(ids["cli-anne"])+`","dn":"`+e.DN+`","state":"in-chapel","disabled":"2026-03-02","reason":"left","deletion_due":"2026-06-02","action":"nothing","note":"in the chapel; deletion is due on 2026-06-02"}`+"\n", out)
 
 	// After the retention: deleted, and the username in quarantine.
-	out, errOut, status = chapelCLI("apply", "--now", "2026-06-02T09:00:00+02:00", "--max-share", "0.5")
+	out, errOut, status = chapelCLI("apply", "--now", "2026-06-02T09:00:00+02:00", "--at-another-day", "--max-share", "0.5")
 	require.Equal(t, 0, status, errOut)
 	assert.True(t, strings.HasSuffix(out, "tombstone: cli-anne deleted 2026-06-02; the username is quarantined until 2027-06-02\n1 done, 0 failed\n"), out)
 	_, err = admin.Read(ctx, ids["cli-anne"], nil)

@@ -80,6 +80,7 @@ type syncCmd struct {
 	fingerprint    string
 	demo           bool
 	db, dbKeyFile  string // --db, --db-key-file
+	whatIf         string // the day of --now when it is not today
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) int {
@@ -107,6 +108,7 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 		fingerprint = fs.String("fingerprint", "", "apply: the `fingerprint` of the reviewed plan (required)")
 		db          = fs.String("db", "", "keep the org model and the links in the state database at `URL` (sqlite:PATH or postgres://…)")
 		dbKeyFile   = fs.String("db-key-file", "", "with --db: a `FILE` holding the database's key (default ORGSYNC_DB_KEY)")
+		otherDay    = fs.Bool("at-another-day", false, "apply, reconcile: with --now on another day than today, write to AD as at that day (disabling, enabling, moving accounts for real)")
 	)
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -159,6 +161,14 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 		c.now = c.setup.zone.Start(demoDay).Add(10 * time.Hour)
 	default:
 		c.now = time.Now()
+	}
+	if today := c.setup.zone.Date(time.Now()); !*demo && c.setup.zone.Date(c.now) != today {
+		day := c.setup.zone.Date(c.now)
+		if sub != "plan" && !*otherDay {
+			return fail("--now is on %s, not today (%s): %s would change AD as if it were that day (accounts disabled or enabled early, and undone by the next run at today's date). Add --at-another-day if that is what you mean", day, today, sub)
+		}
+		c.whatIf = day.String()
+		fmt.Fprintf(stderr, "orgsync %s: as at %s, not today (%s)%s\n", sub, day, today, map[bool]string{true: ": a what-if; apply it only with --now and --at-another-day", false: ""}[sub == "plan"])
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -309,6 +319,9 @@ func (c *syncCmd) plan(ctx context.Context, rec *adsync.Reconciler) int {
 		text = append(text, '\n')
 	} else {
 		text = []byte(maskPlan(rp.String(), rp.Fingerprint()))
+		if c.whatIf != "" {
+			text = append([]byte("what-if: the plan as at "+c.whatIf+", not today\n"), text...)
+		}
 	}
 	fp := rp.Fingerprint()
 	next := fmt.Sprintf("to apply exactly this plan: orgsync apply %s--fingerprint %s", c.configArgs(), fp)
@@ -350,6 +363,12 @@ func (c *syncCmd) configArgs() string {
 	}
 	if !strings.HasSuffix(c.config, "(the demo's)") {
 		b.WriteString("--config " + c.config + " ")
+	}
+	if c.db != "" {
+		b.WriteString("--db " + c.db + " ")
+	}
+	if c.whatIf != "" {
+		b.WriteString("--now " + c.now.Format(time.RFC3339) + " --at-another-day ")
 	}
 	return b.String()
 }

@@ -82,7 +82,13 @@ chapel:
 		return old(ctx, cfg)
 	}
 	t.Cleanup(func() { openDirectory = old })
+	// The synthetic municipality is built around 2026-12-01, so the
+	// commands run as at that day: plans are what-ifs, and writing needs
+	// --at-another-day.
 	cli := func(args ...string) (string, string, int) {
+		if args[0] != "plan" {
+			args = append(args, "--at-another-day")
+		}
 		out, errOut, status := orgsync(append(args, "--config", config, "--now", "2026-12-01T10:00:00+01:00")...)
 		require.NotContains(t, out+errOut, adtest.AdminPassword, "the password in the output")
 		return out, errOut, status
@@ -103,12 +109,18 @@ chapel:
 
 	// The first plan creates everyone; nothing is written by planning.
 	out, fp := plan()
+	assert.True(t, strings.HasPrefix(out, "what-if: the plan as at 2026-12-01, not today\n"), out[:80])
 	creates := len(regexp.MustCompile(`(?m)^create `).FindAllString(out, -1))
 	assert.Greater(t, creates, 30, out)
 	assert.Contains(t, out, "chapel: 0 of 0 accounts to act on\n")
 	assert.Equal(t, 0, users())
 
-	out, errOut, status := cli("apply", "--fingerprint", fp)
+	out, errOut, status := orgsync("apply", "--fingerprint", fp, "--config", config, "--now", "2026-12-01T10:00:00+01:00")
+	assert.Equal(t, 2, status, "a write at another day than today, not confirmed")
+	assert.Contains(t, errOut, "Add --at-another-day if that is what you mean")
+	assert.Equal(t, 0, users(), "and nothing written")
+
+	out, errOut, status = cli("apply", "--fingerprint", fp)
 	require.Equal(t, 0, status, errOut+out)
 	assert.Regexp(t, `\n\d+ done, 0 failed\n$`, out)
 	assert.NotContains(t, out, "\nerror ")
@@ -125,7 +137,7 @@ chapel:
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, "    ") {
 			assert.True(t, strings.HasPrefix(l, `    manager: "" → "CN=`), l)
-		} else if l != "" && !strings.HasPrefix(l, "plan for") && !strings.HasPrefix(l, "chapel:") && !strings.HasPrefix(l, "accounts:") && !strings.HasPrefix(l, "to apply") {
+		} else if l != "" && !strings.HasPrefix(l, "plan for") && !strings.HasPrefix(l, "what-if:") && !strings.HasPrefix(l, "chapel:") && !strings.HasPrefix(l, "accounts:") && !strings.HasPrefix(l, "to apply") {
 			assert.True(t, strings.HasPrefix(l, "modify "), l)
 		}
 	}

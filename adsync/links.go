@@ -132,6 +132,11 @@ func LoadLinks(ctx context.Context, e *Engine, v orgmodel.View, links Links) (in
 		}
 		return nil
 	})
+	if connectors.KindOf(err) == connectors.NotFound {
+		// No base, no accounts to link: the reconciler's plan says the
+		// base is missing, in words, rather than this search's error.
+		return 0, nil
+	}
 	if err != nil {
 		return n, err
 	}

@@ -53,6 +53,10 @@ type RunPlan struct {
 	Chapel *chapel.Plan `json:"-"`
 	// Accounts is the plan of the persons' accounts.
 	Accounts *Plan `json:"accounts"`
+	// Missing is what the plan depends on that the directory lacks (the
+	// base, the chapel's OU, groups): while it is not empty, Apply
+	// applies nothing.
+	Missing []Missing `json:"missing,omitempty"`
 }
 
 // Fingerprint identifies what the plan does: an operator who reviewed a
@@ -71,6 +75,12 @@ func (p *RunPlan) Fingerprint() string {
 func (p *RunPlan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "plan for %s (org model registration %d), fingerprint %s\n", p.Day, p.Registration, p.Fingerprint())
+	if len(p.Missing) > 0 {
+		fmt.Fprintf(&b, "NOT READY    the directory lacks %d thing(s) the plan depends on; apply changes nothing until they exist:\n", len(p.Missing))
+		for _, m := range p.Missing {
+			fmt.Fprintf(&b, "missing      %s\n", m)
+		}
+	}
 	if p.Chapel != nil {
 		acts := p.Chapel.Actions()
 		fmt.Fprintf(&b, "chapel: %d of %d accounts to act on\n", len(acts), p.Chapel.InScope)
@@ -123,9 +133,10 @@ func (p *RunPlan) JSON() ([]byte, error) {
 		Now          time.Time       `json:"now"`
 		Day          timeline.Date   `json:"day"`
 		Registration uint64          `json:"registration"`
+		Missing      []Missing       `json:"missing,omitempty"`
 		Chapel       *chapelPart     `json:"chapel,omitempty"`
 		Accounts     json.RawMessage `json:"accounts"`
-	}{Fingerprint: p.Fingerprint(), Now: p.Now, Day: p.Day, Registration: p.Registration, Accounts: accounts}
+	}{Fingerprint: p.Fingerprint(), Now: p.Now, Day: p.Day, Registration: p.Registration, Missing: p.Missing, Accounts: accounts}
 	if p.Chapel != nil {
 		c := &chapelPart{InScope: p.Chapel.InScope, Tripped: p.Chapel.Tripped, Warnings: p.Chapel.Warnings, Actions: []action{}}
 		for _, it := range p.Chapel.Actions() {
@@ -215,6 +226,14 @@ func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 	rp := &RunPlan{Now: now, Day: g.Day(), Registration: v.Registration().Seq}
 	persons := PersonsOn(g)
 	e := r.Engine
+	// Without the base there is nothing to read or plan: say so first.
+	if _, err := e.dir.ReadDN(ctx, e.cfg.Base, []string{"objectClass"}); connectors.KindOf(err) == connectors.NotFound {
+		rp.Accounts = &Plan{}
+		rp.Missing = []Missing{{What: "base OU", DN: e.cfg.Base, Needed: fmt.Sprintf("every account (%d persons to sync)", len(persons))}}
+		return rp, nil
+	} else if err != nil {
+		return nil, err
+	}
 	if r.Chapel != nil && !r.sharesRead() {
 		cp, err := r.Chapel.Plan(ctx, now)
 		if err != nil {
@@ -249,6 +268,9 @@ func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 		}
 		rp.Chapel = cp
 	}
+	if rp.Missing, err = r.prerequisites(ctx, rp); err != nil {
+		return nil, err
+	}
 	return rp, nil
 }
 
@@ -270,8 +292,12 @@ func (r *Reconciler) sharesRead() bool {
 // approval equal to its fingerprint; without it, the accounts' part is
 // still applied (it neither disables nor deletes) and the error is
 // chapel.ErrBreaker. A returning account's attributes are corrected on the
-// next run.
+// next run. A plan whose prerequisites do not hold (RunPlan.Missing) is
+// not applied at all: a *PrerequisiteError lists them.
 func (r *Reconciler) Apply(ctx context.Context, rp *RunPlan, approval string) (*RunReport, error) {
+	if len(rp.Missing) > 0 {
+		return nil, &PrerequisiteError{Missing: rp.Missing}
+	}
 	rep := &RunReport{Plan: rp}
 	a := r.Applier
 	a.Engine = r.Engine

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -420,4 +422,47 @@ func TestSambaNameChangeRenamesTheAccountAndReferencesFollow(t *testing.T) {
 	assert.Equal(t, "Dorte Etonygift", e.First("displayName"))
 	assert.True(t, connectors.EqualDN(e.DN, f.account(bo).First("manager")), "Bo's manager follows the rename")
 	f.settle()
+}
+
+// A group the configuration names but AD does not have, and a missing
+// base for the mirrored OUs' parent: the plan says so, in plain words and
+// all together, and apply changes nothing (it used to create the accounts
+// and fail every group addition with Samba's raw error).
+func TestSambaPlanReportsMissingGroupsAndApplyWaits(t *testing.T) {
+	f := newE2E(t)
+	ghost := "CN=Findes ikke," + "OU=Grupper," + f.env.root
+	f.cfg.Groups = append(f.cfg.Groups, adsync.GroupRule{JobFunction: "Lærer", Group: ghost})
+	f.start()
+	bo, _ := f.hire("Bo Erik", "Etoek", f.skolen, "Lærer", e2eStart)
+	rp := f.plan()
+	require.Len(t, rp.Missing, 1)
+	assert.Equal(t, adsync.Missing{What: "group", DN: ghost, Needed: "1 member addition(s)"}, rp.Missing[0])
+	assert.Contains(t, rp.String(), "NOT READY")
+	assert.Contains(t, rp.String(), "the group "+ghost+" does not exist (needed for 1 member addition(s)): create it in AD, or correct the configuration")
+
+	_, err := f.rec.Apply(ctx, rp, "")
+	var pe *adsync.PrerequisiteError
+	require.ErrorAs(t, err, &pe)
+	assert.ErrorIs(t, err, adsync.ErrPrerequisites)
+	_, ok := f.links.Link(bo)
+	assert.False(t, ok, "no account was created")
+
+	_, err = f.env.dir.Create(ctx, connectors.CreateRequest{DN: ghost, Attributes: []connectors.Attribute{
+		{Name: "objectClass", Values: []string{"group"}}, {Name: "sAMAccountName", Values: []string{"ghost-" + uuid.NewString()[:8]}}}})
+	require.NoError(t, err)
+	rp = f.plan()
+	assert.Empty(t, rp.Missing, "once the group exists, the plan is ready")
+	_, err = f.rec.Apply(ctx, rp, "")
+	require.NoError(t, err)
+	assert.True(t, e2eMemberOf(f.account(bo), ghost))
+
+	f.cfg.Base = "OU=Findes ikke," + f.env.root
+	f.start()
+	rp, err = f.rec.Plan(ctx)
+	require.NoError(t, err, "a missing base is the plan's to report, not an error")
+	require.Len(t, rp.Missing, 1)
+	assert.Contains(t, rp.String(), "the base OU "+f.cfg.Base+" does not exist")
+	assert.Equal(t, "base OU", rp.Missing[0].What)
+	_, err = f.rec.Apply(ctx, rp, "")
+	assert.ErrorIs(t, err, adsync.ErrPrerequisites)
 }

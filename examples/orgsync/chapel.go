@@ -14,6 +14,7 @@ import (
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
@@ -95,6 +96,7 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), chapelUsage); fs.PrintDefaults() }
 	var (
+		adConfigFile = fs.String("ad-config", "", "the AD connection, a YAML `FILE` as the sync configuration's directory section (or ORGSYNC_AD_CONFIG); the flags below override its keys")
 		url          = fs.String("url", "", "the domain controller's `URL` (or ORGSYNC_AD_URL)")
 		caFile       = fs.String("ca-file", "", "a PEM `FILE` of trusted CAs (or ORGSYNC_AD_CA_FILE; default the system's)")
 		bindDN       = fs.String("bind-dn", "", "the `account` to bind as (or ORGSYNC_AD_BIND_DN)")
@@ -200,12 +202,15 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 		dir = d
 		fmt.Fprintln(stderr, "orgsync chapel: the in-memory demo organisation; nothing is kept after the run")
 	} else {
-		cfg, status := adConfig(*url, *caFile, *bindDN, *passwordFile, fail)
+		cfg, status := adConfig(*adConfigFile, *url, *caFile, *bindDN, *passwordFile, fail)
 		if status != 0 {
 			return status
 		}
 		if *base == "" {
 			*base = os.Getenv("ORGSYNC_AD_BASE")
+		}
+		if *base == "" {
+			*base = cfg.BaseDN
 		}
 		if status := checkBase(*base, fail); status != 0 {
 			return status
@@ -242,38 +247,41 @@ func checkBase(base string, fail func(string, ...any) int) int {
 	return 0
 }
 
-// adConfig builds the connector's configuration from the flags and the
-// environment.
-func adConfig(url, caFile, bindDN, passwordFile string, fail func(string, ...any) int) (ad.Config, int) {
-	or := func(v, env string) string {
-		if v != "" {
-			return v
+// adConfig builds the connector's configuration: the --ad-config file (or
+// ORGSYNC_AD_CONFIG's) in adconfig's format, the same as every command's,
+// its keys overridden by the flags and, for the keys neither gives, by
+// ORGSYNC_AD_URL, ORGSYNC_AD_CA_FILE and ORGSYNC_AD_BIND_DN; the password
+// from password_file (--password-file) or ORGSYNC_AD_PASSWORD.
+func adConfig(file, url, caFile, bindDN, passwordFile string, fail func(string, ...any) int) (ad.Config, int) {
+	if file == "" {
+		file = os.Getenv(adconfig.FileEnv)
+	}
+	var f adconfig.File
+	if file != "" {
+		var err error
+		if f, err = adconfig.Read(file); err != nil {
+			return ad.Config{}, fail("--ad-config: %v", err)
+		}
+	}
+	or := func(flag, key, env string) string {
+		switch {
+		case flag != "":
+			return flag
+		case key != "":
+			return key
 		}
 		return os.Getenv(env)
 	}
-	cfg := ad.Config{URL: or(url, "ORGSYNC_AD_URL"), CAFile: or(caFile, "ORGSYNC_AD_CA_FILE"), BindDN: or(bindDN, "ORGSYNC_AD_BIND_DN")}
+	o := adconfig.Overrides{URL: or(url, f.URL, "ORGSYNC_AD_URL"), CAFile: or(caFile, f.CAFile, "ORGSYNC_AD_CA_FILE"),
+		BindDN: or(bindDN, f.BindDN, "ORGSYNC_AD_BIND_DN"), PasswordFile: passwordFile}
 	switch {
-	case cfg.URL == "":
-		return cfg, fail("no directory: give --url ldaps://your-dc (or set ORGSYNC_AD_URL), or try --inmem-demo")
-	case cfg.BindDN == "":
-		return cfg, fail("no bind account: give --bind-dn (or set ORGSYNC_AD_BIND_DN)")
+	case o.URL == "":
+		return ad.Config{}, fail("no directory: give --ad-config FILE or --url ldaps://your-dc (or set ORGSYNC_AD_URL), or try --inmem-demo")
+	case o.BindDN == "":
+		return ad.Config{}, fail("no bind account: give --bind-dn (or set ORGSYNC_AD_BIND_DN), or bind_dn in --ad-config")
 	}
-	if passwordFile != "" {
-		b, err := os.ReadFile(passwordFile)
-		if err != nil {
-			return cfg, fail("--password-file: %v", err)
-		}
-		cfg.BindPassword = connectors.Secret(strings.TrimRight(string(b), "\r\n"))
-		if cfg.BindPassword == "" {
-			return cfg, fail("--password-file %s is empty", passwordFile)
-		}
-	} else {
-		cfg.BindPassword = connectors.Secret(os.Getenv("ORGSYNC_AD_PASSWORD"))
-	}
-	if cfg.BindPassword == "" {
-		return cfg, fail("no bind password for %s: set ORGSYNC_AD_PASSWORD or give --password-file FILE (a password is never a flag: it would show in ps)", cfg.BindDN)
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, err := f.Build(o, os.Getenv)
+	if err != nil {
 		return cfg, fail("%v", err)
 	}
 	return cfg, 0

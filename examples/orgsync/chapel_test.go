@@ -568,15 +568,30 @@ func TestChapelDirectoryConfiguration(t *testing.T) {
 	require.Len(t, o.opened, 1)
 	assert.Equal(t, ad.Config{URL: "ldap://dc2.test.dk", BindDN: "CN=svc,DC=test,DC=dk", BindPassword: password, CAFile: caFile}, o.opened[0])
 
+	// The same AD configuration file as every command's: its keys, the
+	// flags over them, its password file.
+	adFile := filepath.Join(o.dir, "ad.yaml")
+	require.NoError(t, os.WriteFile(adFile, []byte("url: ldaps://dc3.test.dk\nbind_dn: CN=svc3,DC=test,DC=dk\nbase_dn: "+tSkole+"\npassword_file: pw\n"), 0o600))
+	t.Setenv("ORGSYNC_AD_URL", "")
+	t.Setenv("ORGSYNC_AD_BIND_DN", "")
+	t.Setenv("ORGSYNC_AD_BASE", "")
+	_, errOut, status = o.run(t, "list", "--ad-config", adFile, "--bind-dn", "CN=svc4,DC=test,DC=dk")
+	require.Equal(t, 0, status, errOut)
+	require.Len(t, o.opened, 2)
+	assert.Equal(t, ad.Config{URL: "ldaps://dc3.test.dk", BindDN: "CN=svc4,DC=test,DC=dk", BindPassword: password, BaseDN: tSkole}, o.opened[1], "the file's keys, a flag over one, the password from its file")
+	t.Setenv("ORGSYNC_AD_URL", "ldaps://dc1.test.dk")
+	t.Setenv("ORGSYNC_AD_BIND_DN", "svc-orgsync@test.dk")
+	t.Setenv("ORGSYNC_AD_BASE", tBase)
+
 	for _, tc := range []struct {
 		env  map[string]string
 		args []string
 		want string
 	}{
-		{nil, nil, "orgsync chapel: no bind password for svc-orgsync@test.dk: set ORGSYNC_AD_PASSWORD or give --password-file FILE (a password is never a flag: it would show in ps)\n"},
-		{nil, []string{"--password-file", filepath.Join(o.dir, "missing")}, "orgsync chapel: --password-file: open " + filepath.Join(o.dir, "missing") + ": no such file or directory\n"},
-		{map[string]string{"ORGSYNC_AD_PASSWORD": password, "ORGSYNC_AD_URL": ""}, nil, "orgsync chapel: no directory: give --url ldaps://your-dc (or set ORGSYNC_AD_URL), or try --inmem-demo\n"},
-		{map[string]string{"ORGSYNC_AD_PASSWORD": password, "ORGSYNC_AD_BIND_DN": ""}, nil, "orgsync chapel: no bind account: give --bind-dn (or set ORGSYNC_AD_BIND_DN)\n"},
+		{nil, nil, "orgsync chapel: no bind password for svc-orgsync@test.dk: name a password_file, or set ORGSYNC_AD_PASSWORD (a password is never written in the configuration, nor given as a flag)\n"},
+		{nil, []string{"--password-file", filepath.Join(o.dir, "missing")}, "orgsync chapel: password_file: open " + filepath.Join(o.dir, "missing") + ": no such file or directory\n"},
+		{map[string]string{"ORGSYNC_AD_PASSWORD": password, "ORGSYNC_AD_URL": ""}, nil, "orgsync chapel: no directory: give --ad-config FILE or --url ldaps://your-dc (or set ORGSYNC_AD_URL), or try --inmem-demo\n"},
+		{map[string]string{"ORGSYNC_AD_PASSWORD": password, "ORGSYNC_AD_BIND_DN": ""}, nil, "orgsync chapel: no bind account: give --bind-dn (or set ORGSYNC_AD_BIND_DN), or bind_dn in --ad-config\n"},
 		{map[string]string{"ORGSYNC_AD_PASSWORD": password, "ORGSYNC_AD_BASE": ""}, nil, "orgsync chapel: no base: give --base DN (or set ORGSYNC_AD_BASE), the DN of the accounts in scope\n"},
 		{map[string]string{"ORGSYNC_AD_PASSWORD": password}, []string{"--url", "https://dc1.test.dk"}, "orgsync chapel: config: configuration: url \"https://dc1.test.dk\": the scheme must be ldaps:// or ldap://\n"},
 	} {
@@ -592,7 +607,7 @@ func TestChapelDirectoryConfiguration(t *testing.T) {
 		t.Setenv("ORGSYNC_AD_BIND_DN", "svc-orgsync@test.dk")
 		t.Setenv("ORGSYNC_AD_BASE", tBase)
 	}
-	assert.Len(t, o.opened, 1, "the directory was not opened")
+	assert.Len(t, o.opened, 2, "the directory was not opened again")
 }
 
 func TestChapelDirectoryFailures(t *testing.T) {

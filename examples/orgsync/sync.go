@@ -17,6 +17,7 @@ import (
 	"github.com/orgsync/orgsync/boarding/report/reportdb"
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/synth"
@@ -108,6 +109,7 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 		fingerprint = fs.String("fingerprint", "", "apply: the `fingerprint` of the reviewed plan (required)")
 		db          = fs.String("db", "", "keep the org model and the links in the state database at `URL` (sqlite:PATH or postgres://…)")
 		dbKeyFile   = fs.String("db-key-file", "", "with --db: a `FILE` holding the database's key (default ORGSYNC_DB_KEY)")
+		adConfig    = fs.String("ad-config", "", "the AD connection, a YAML `FILE` of the directory section's keys (replaces the configuration's directory section; default $ORGSYNC_AD_CONFIG)")
 		otherDay    = fs.Bool("at-another-day", false, "apply, reconcile: with --now on another day than today, write to AD as at that day (disabling, enabling, moving accounts for real)")
 	)
 	pos, err := parseInterleaved(fs, args)
@@ -149,7 +151,10 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 		}
 		c.config = *configFile
 	}
-	if c.setup, err = loadSyncConfig(c.config, data, *demo); err != nil {
+	if *adConfig == "" {
+		*adConfig = os.Getenv(adconfig.FileEnv)
+	}
+	if c.setup, err = loadSyncConfig(c.config, data, *demo, *adConfig); err != nil {
 		return fail("config %s:\n  %s", c.config, indent(err.Error()))
 	}
 	switch {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"github.com/orgsync/orgsync/orgmodel/synth"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/username"
@@ -26,7 +28,7 @@ import (
 // chapel.
 type syncConfig struct {
 	// Directory is how to reach Active Directory.
-	Directory syncDirectory `yaml:"directory"`
+	Directory adconfig.File `yaml:"directory"`
 	// Zone is the organisation's time zone (default Europe/Copenhagen).
 	Zone string `yaml:"zone"`
 	// Model says where the org model comes from.
@@ -37,15 +39,6 @@ type syncConfig struct {
 	Username username.Config `yaml:"username"`
 	// Chapel, if set, hands leavers to the chapel.
 	Chapel *syncChapel `yaml:"chapel"`
-}
-
-// syncDirectory is the connection to AD. The password is in a file (or
-// ORGSYNC_AD_PASSWORD), never in the configuration itself.
-type syncDirectory struct {
-	URL          string `yaml:"url"`
-	CAFile       string `yaml:"ca_file"`
-	BindDN       string `yaml:"bind_dn"`
-	PasswordFile string `yaml:"password_file"`
 }
 
 // syncModel is where the org model comes from. The synthetic municipality
@@ -125,7 +118,7 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 // loadSyncConfig reads and checks a configuration file. Every problem is
 // a *configError with the file and line; they are joined. With demo, the
 // directory section is not needed (the demo has its own directory).
-func loadSyncConfig(name string, data []byte, demo bool) (*syncSetup, error) {
+func loadSyncConfig(name string, data []byte, demo bool, adConfigFile string) (*syncSetup, error) {
 	s := &syncSetup{}
 	p, err := readConfigYAML(name, data, &s.cfg)
 	if err != nil {
@@ -182,7 +175,7 @@ func loadSyncConfig(name string, data []byte, demo bool) (*syncSetup, error) {
 		}
 	}
 	if !demo {
-		s.checkDirectory(bad)
+		s.checkDirectory(filepath.Dir(name), adConfigFile, bad)
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -233,37 +226,43 @@ func (p *configProblems) err() error {
 	return errors.Join(p.errs...)
 }
 
-// checkDirectory builds the connector's configuration; the password comes
-// from the file the configuration names or, failing that, from
-// ORGSYNC_AD_PASSWORD.
-func (s *syncSetup) checkDirectory(bad func(key string, err error)) {
-	d := s.cfg.Directory
-	s.ad = ad.Config{URL: d.URL, CAFile: d.CAFile, BindDN: d.BindDN}
-	switch {
-	case d.URL == "":
-		bad("directory.url", errors.New("no directory: give the domain controller's URL (ldaps://dc1.example.org), or run with --inmem-demo"))
-		return
-	case d.BindDN == "":
-		bad("directory.bind_dn", errors.New("no account to bind as"))
-		return
-	}
-	pw := os.Getenv("ORGSYNC_AD_PASSWORD")
-	if d.PasswordFile != "" {
-		b, err := os.ReadFile(d.PasswordFile)
-		if err != nil {
-			bad("directory.password_file", err)
+// checkDirectory builds the connector's configuration from the
+// directory section (or the --ad-config file that replaces it), in
+// adconfig's format: the password from its password_file or
+// ORGSYNC_AD_PASSWORD, never the configuration itself.
+func (s *syncSetup) checkDirectory(dir, adConfigFile string, bad func(key string, err error)) {
+	f := s.cfg.Directory
+	key := "directory"
+	if adConfigFile != "" {
+		var err error
+		if f, err = adconfig.Read(adConfigFile); err != nil {
+			bad("directory", fmt.Errorf("--ad-config: %w", err))
 			return
 		}
-		pw = strings.TrimRight(string(b), "\r\n")
+		key = "--ad-config " + adConfigFile
+	} else {
+		if f.BindPassword != "" {
+			bad("directory.bind_password", fmt.Errorf("the password is never written in the configuration: name a password_file, or set %s", adconfig.PasswordEnv))
+			return
+		}
+		f.Resolve(dir)
 	}
-	if pw == "" {
-		bad("directory.password_file", fmt.Errorf("no bind password for %s: name a file holding it, or set ORGSYNC_AD_PASSWORD (a password is never written in the configuration)", d.BindDN))
+	cfg, err := f.Build(adconfig.Overrides{}, os.Getenv)
+	if err != nil {
+		if adConfigFile == "" { // the key at fault, for its line
+			switch {
+			case f.URL == "":
+				key = "directory.url"
+			case f.BindDN == "":
+				key = "directory.bind_dn"
+			case strings.Contains(err.Error(), "password"):
+				key = "directory.password_file"
+			}
+		}
+		bad(key, err)
 		return
 	}
-	s.ad.BindPassword = connectors.Secret(pw)
-	if err := s.ad.Validate(); err != nil {
-		bad("directory", err)
-	}
+	s.ad = cfg
 }
 
 // config returns the synthetic municipality the section chooses.

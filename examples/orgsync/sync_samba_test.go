@@ -115,12 +115,12 @@ chapel:
 	assert.Contains(t, out, "chapel: 0 of 0 accounts to act on\n")
 	assert.Equal(t, 0, users())
 
-	out, errOut, status := orgsync("apply", "--fingerprint", fp, "--config", config, "--now", "2026-12-01T10:00:00+01:00")
+	_, errOut, status := orgsync("apply", "--fingerprint", fp, "--config", config, "--now", "2026-12-01T10:00:00+01:00")
 	assert.Equal(t, 2, status, "a write at another day than today, not confirmed")
 	assert.Contains(t, errOut, "Add --at-another-day if that is what you mean")
 	assert.Equal(t, 0, users(), "and nothing written")
 
-	out, errOut, status = cli("apply", "--fingerprint", fp)
+	out, errOut, status := cli("apply", "--fingerprint", fp)
 	require.Equal(t, 0, status, errOut+out)
 	assert.Regexp(t, `\n\d+ done, 0 failed\n$`, out)
 	assert.NotContains(t, out, "\nerror ")

@@ -53,7 +53,7 @@ func sampleWith(t *testing.T, replace ...string) string {
 func TestSyncSampleConfigLoads(t *testing.T) {
 	data, err := os.ReadFile("testdata/sync/sync.yaml")
 	require.NoError(t, err)
-	s, err := loadSyncConfig("sync.yaml", data, true)
+	s, err := loadSyncConfig("sync.yaml", data, true, "")
 	require.NoError(t, err)
 	assert.Equal(t, "OU=Kommune,DC=example,DC=org", s.cfg.Sync.Base)
 	assert.Equal(t, "OU=Kapellet,OU=Kommune,DC=example,DC=org", s.cfg.Chapel.Policy.ChapelOU, "the chapel OU is said once")
@@ -67,7 +67,7 @@ func TestSyncSampleConfigLoads(t *testing.T) {
 
 	// Against AD the directory section counts: the sample's password file
 	// is not on this machine, and that is the only problem.
-	_, err = loadSyncConfig("sync.yaml", data, false)
+	_, err = loadSyncConfig("sync.yaml", data, false, "")
 	var ce *configError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "directory.password_file", ce.Key)
@@ -79,7 +79,7 @@ func TestSyncSampleConfigLoads(t *testing.T) {
 	require.NoError(t, os.WriteFile(pw, []byte("s3cret\n"), 0o600))
 	require.NoError(t, os.WriteFile(ca, nil, 0o600))
 	local := strings.NewReplacer("/etc/orgsync/ad-password", pw, "/etc/orgsync/ad-ca.pem", ca).Replace(string(data))
-	s, err = loadSyncConfig("sync.yaml", []byte(local), false)
+	s, err = loadSyncConfig("sync.yaml", []byte(local), false, "")
 	require.NoError(t, err)
 	assert.Equal(t, "ldaps://dc1.example.org", s.ad.URL)
 	assert.Equal(t, ca, s.ad.CAFile)
@@ -119,7 +119,7 @@ func TestSyncConfigErrorsHaveFileAndLine(t *testing.T) {
 			data, err := os.ReadFile(path)
 			require.NoError(t, err)
 			demo := !strings.HasPrefix(tc.key, "directory")
-			_, err = loadSyncConfig(path, data, demo)
+			_, err = loadSyncConfig(path, data, demo, "")
 			var ce *configError
 			require.ErrorAs(t, err, &ce)
 			assert.Equal(t, tc.line, ce.Line, err.Error())
@@ -146,7 +146,7 @@ func TestSyncConfigReportsEveryProblem(t *testing.T) {
 	path := sampleWith(t, "drift: correct", "drift: sometimes", "mode: mirror", "mode: mirrored", "zone: Europe/Copenhagen", "zone: Europe/Nowhere")
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	_, err = loadSyncConfig(path, data, true)
+	_, err = loadSyncConfig(path, data, true, "")
 	var lines []int
 	for _, e := range flatten(err) {
 		var ce *configError

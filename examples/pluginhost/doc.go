@@ -18,14 +18,14 @@
 //	ca_file: ca.pem
 //	bind_dn: svc-orgsync@example.org
 //	EOF
-//	export ORGSYNC_AD_BIND_PASSWORD=…
+//	export ORGSYNC_AD_PASSWORD=…
 //	go run ./examples/pluginhost --payroll-plugin bin/payrollfile --payroll-dir payroll \
 //		--ad-plugin bin/ad --ad-config ad.yaml --base OU=Sandbox,DC=example,DC=org \
 //		--today 2026-12-01 --ad-sha256 "$(sha256sum bin/ad | cut -d' ' -f1)"
 //
 // The plugins get no environment of the host's: the host passes
 // ORGSYNC_PAYROLL_DIR to the payroll plugin, and ORGSYNC_AD_CONFIG and
-// ORGSYNC_AD_BIND_PASSWORD (taken from its own environment, never from a
+// ORGSYNC_AD_PASSWORD (taken from its own environment, never from a
 // flag) to the AD plugin. With --payroll-sha256 or --ad-sha256 the host
 // refuses to start a binary whose SHA-256 differs. The plugins' log lines
 // and the bridge's come out on standard error through log/slog, at Info and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"io"
 	"log/slog"
 	"os"
@@ -27,7 +28,7 @@ the username generator and the chapel. It prints what the run did, and whether
 a second run would do anything (it must not).
 
 The plugins get only the environment the host gives them: ORGSYNC_PAYROLL_DIR
-(--payroll-dir), ORGSYNC_AD_CONFIG (--ad-config) and ORGSYNC_AD_BIND_PASSWORD,
+(--payroll-dir), ORGSYNC_AD_CONFIG (--ad-config) and ORGSYNC_AD_PASSWORD,
 which the host takes from its own environment (never from a flag).
 
 The exit status is 0 on success, 1 when the run failed or left something
@@ -39,9 +40,9 @@ flags:
 // The plugins' environment. passwordEnv is also where the host takes the
 // password from.
 const (
-	payrollDirEnv = "ORGSYNC_PAYROLL_DIR"      // the payroll plugin's folder
-	adConfigEnv   = "ORGSYNC_AD_CONFIG"        // the AD plugin's configuration file
-	passwordEnv   = "ORGSYNC_AD_BIND_PASSWORD" // the AD plugin's bind password
+	payrollDirEnv = "ORGSYNC_PAYROLL_DIR" // the payroll plugin's folder
+	adConfigEnv   = "ORGSYNC_AD_CONFIG"   // the AD plugin's configuration file
+	passwordEnv   = adconfig.PasswordEnv  // the AD plugin's bind password (ORGSYNC_AD_PASSWORD, as every command's)
 )
 
 // config is one run's settings.
@@ -132,6 +133,9 @@ func parseArgs(args []string, stderr io.Writer, getenv func(string) string, now 
 		return c, fmt.Errorf("--today: %w", err)
 	}
 	if c.bindPassword = connectors.Secret(getenv(passwordEnv)); c.bindPassword == "" {
+		c.bindPassword = connectors.Secret(getenv(adconfig.OldPasswordEnv)) // the name it had
+	}
+	if c.bindPassword == "" {
 		return c, fmt.Errorf("set %s to the AD bind account's password (the host passes it to the AD plugin)", passwordEnv)
 	}
 	return c, nil

@@ -153,7 +153,7 @@ func TestParseArgs(t *testing.T) {
 	}{
 		{required[2:], withPassword, "--payroll-plugin is required (see -h)"},
 		{required[:8], withPassword, "--base is required (see -h)"},
-		{required, func(string) string { return "" }, "set ORGSYNC_AD_BIND_PASSWORD to the AD bind account's password"},
+		{required, func(string) string { return "" }, "set ORGSYNC_AD_PASSWORD to the AD bind account's password"},
 		{with(required, "--today", "tomorrow"), withPassword, "--today: "},
 		{with(required, "--ad-sha256", "abc"), withPassword, "--ad-sha256: want the 64 hex digits of a SHA-256"},
 		{with(required, "--payroll-sha256", hexSum[:62]+"zz"), withPassword, "--payroll-sha256: want the 64 hex digits"},

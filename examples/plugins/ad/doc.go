@@ -8,7 +8,7 @@
 //	                          or JSON (read as YAML, so durations are
 //	                          written "10s"), its keys ad.Config's tags:
 //	                          url, ca_file, server_name, bind_dn, base_dn, …
-//	ORGSYNC_AD_BIND_PASSWORD  the bind account's password
+//	ORGSYNC_AD_PASSWORD       the bind account's password (ORGSYNC_AD_BIND_PASSWORD, its old name, is read too), where the file names no password_file
 //
 // for example
 //
@@ -27,7 +27,7 @@
 // exits:
 //
 //	go build -o bin/ad-plugin ./examples/plugins/ad
-//	ORGSYNC_AD_BIND_PASSWORD=… go run ./examples/pluginhost --ad-plugin bin/ad-plugin --ad-config ad.yaml …
+//	ORGSYNC_AD_PASSWORD=… go run ./examples/pluginhost --ad-plugin bin/ad-plugin --ad-config ad.yaml …
 //
 // Errors are logged through plugin.Logger (which the host re-logs), and
 // the plugin exits with status 1.

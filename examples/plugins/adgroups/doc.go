@@ -9,7 +9,7 @@
 //	ORGSYNC_AD_CONFIG         the configuration file: an ad.Config in YAML
 //	                          or JSON, its keys ad.Config's tags: url,
 //	                          ca_file, server_name, bind_dn, base_dn, …
-//	ORGSYNC_AD_BIND_PASSWORD  the bind account's password
+//	ORGSYNC_AD_PASSWORD       the bind account's password (ORGSYNC_AD_BIND_PASSWORD, its old name, is read too), where the file names no password_file
 //
 // The password comes from the environment only (a file that holds
 // bind_password is refused), and the plugin takes no arguments. The
@@ -25,7 +25,7 @@
 //	go build -o /usr/lib/orgsync/adgroups-plugin ./examples/plugins/adgroups
 //
 //	groups, err := plugin.OpenProvisioner(ctx, "/usr/lib/orgsync/adgroups-plugin", plugin.Options{
-//		Env:      []string{"ORGSYNC_AD_CONFIG=/etc/orgsync/ad.yaml", "ORGSYNC_AD_BIND_PASSWORD=" + password},
+//		Env:      []string{"ORGSYNC_AD_CONFIG=/etc/orgsync/ad.yaml", "ORGSYNC_AD_PASSWORD=" + password},
 //		Checksum: sum, // the binary's SHA-256, verified before every start
 //	})
 //	if err != nil { … } // a Configuration error says what to fix

@@ -4,21 +4,20 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
-	"github.com/orgsync/orgsync/examples/internal/strictyaml"
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
 )
 
 // The environment the plugins read.
 const (
-	// ConfigEnv names the configuration file.
-	ConfigEnv = "ORGSYNC_AD_CONFIG"
-	// PasswordEnv holds the bind account's password.
-	PasswordEnv = "ORGSYNC_AD_BIND_PASSWORD"
+	// ConfigEnv names the configuration file (adconfig's format, the
+	// same as every command's).
+	ConfigEnv = adconfig.FileEnv
+	// PasswordEnv holds the bind account's password, where the file names
+	// no password_file (adconfig.OldPasswordEnv is read too).
+	PasswordEnv = adconfig.PasswordEnv
 )
 
 // openTimeout bounds connecting and binding before the handshake; the
@@ -48,33 +47,21 @@ func Open(name string, args []string, getenv func(string) string, log *slog.Logg
 	return d, nil
 }
 
-// LoadConfig reads the configuration file getenv names, strictly, and the
-// password from getenv, and validates the result.
+// LoadConfig reads the configuration file getenv names (strictly, as
+// adconfig.Read does) and the password (its password_file, or from
+// getenv), and validates the result.
 func LoadConfig(getenv func(string) string) (ad.Config, error) {
-	var cfg ad.Config
 	path := getenv(ConfigEnv)
 	if path == "" {
-		return cfg, fmt.Errorf("%s is not set: it names the configuration file (YAML or JSON)", ConfigEnv)
+		return ad.Config{}, fmt.Errorf("%s is not set: it names the configuration file (YAML or JSON)", ConfigEnv)
 	}
-	data, err := os.ReadFile(path)
+	f, err := adconfig.Read(path)
 	if err != nil {
-		return cfg, fmt.Errorf("%s: %w", ConfigEnv, err)
+		return ad.Config{}, fmt.Errorf("%s: %w", ConfigEnv, err)
 	}
-	if err := strictyaml.Decode(data, &cfg); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	if cfg.BindPassword != "" {
-		return ad.Config{}, fmt.Errorf("%s: bind_password must not be in the file: the password comes from %s only", path, PasswordEnv)
-	}
-	if cfg.CAFile != "" && !filepath.IsAbs(cfg.CAFile) {
-		cfg.CAFile = filepath.Join(filepath.Dir(path), cfg.CAFile)
-	}
-	cfg.BindPassword = connectors.Secret(getenv(PasswordEnv))
-	if cfg.BindPassword == "" {
-		return cfg, fmt.Errorf("%s is not set: the plugin binds with the password in it", PasswordEnv)
-	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
+	cfg, err := f.Build(adconfig.Overrides{}, getenv)
+	if err != nil {
+		return ad.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
 }

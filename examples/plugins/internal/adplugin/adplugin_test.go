@@ -57,9 +57,9 @@ func TestLoadConfigRefuses(t *testing.T) {
 	}{
 		{"no config", "-", env{PasswordEnv: "pw"}, "ORGSYNC_AD_CONFIG is not set: it names the configuration file (YAML or JSON)"},
 		{"missing file", "-", env{ConfigEnv: filepath.Join(dir, "nope.yaml"), PasswordEnv: "pw"}, "ORGSYNC_AD_CONFIG: open " + filepath.Join(dir, "nope.yaml") + ": no such file or directory"},
-		{"no password", good, env{}, "ORGSYNC_AD_BIND_PASSWORD is not set"},
-		{"password in the file", good + "bind_password: hunter22\n", env{PasswordEnv: "pw"}, "bind_password must not be in the file: the password comes from ORGSYNC_AD_BIND_PASSWORD only"},
-		{"unknown key", good + "bind_pasword: x\n", env{PasswordEnv: "pw"}, "field bind_pasword not found in type ad.Config"},
+		{"no password", good, env{}, "no bind password for svc@example.org: name a password_file, or set ORGSYNC_AD_PASSWORD"},
+		{"password in the file", good + "bind_password: hunter22\n", env{PasswordEnv: "pw"}, "bind_password must not be in the file: name a password_file, or set ORGSYNC_AD_PASSWORD"},
+		{"unknown key", good + "bind_pasword: x\n", env{PasswordEnv: "pw"}, "field bind_pasword not found"},
 		{"empty", "", env{PasswordEnv: "pw"}, "the file is empty"},
 		{"two documents", good + "---\n" + good, env{PasswordEnv: "pw"}, "more than one YAML document"},
 		{"invalid", "url: https://dc1.example.org\nbind_dn: svc@example.org\n", env{PasswordEnv: "pw"}, "the scheme must be ldaps:// or ldap://"},
@@ -82,7 +82,7 @@ func TestLoadConfigRefuses(t *testing.T) {
 func TestOpenRefuses(t *testing.T) {
 	_, err := Open("test plugin", []string{"--password", "hunter22"}, env{}.get, nil)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "the test plugin takes no arguments: set ORGSYNC_AD_CONFIG and ORGSYNC_AD_BIND_PASSWORD")
+	assert.Contains(t, err.Error(), "the test plugin takes no arguments: set ORGSYNC_AD_CONFIG and ORGSYNC_AD_PASSWORD")
 	assert.NotContains(t, err.Error(), "hunter22")
 	_, err = Open("test plugin", nil, env{PasswordEnv: "pw"}.get, nil)
 	assert.ErrorContains(t, err, "the test plugin's configuration: ORGSYNC_AD_CONFIG is not set")

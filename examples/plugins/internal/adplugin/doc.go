@@ -4,7 +4,7 @@
 //
 //	ORGSYNC_AD_CONFIG         the configuration file: an ad.Config in YAML
 //	                          or JSON, its keys ad.Config's tags
-//	ORGSYNC_AD_BIND_PASSWORD  the bind account's password
+//	ORGSYNC_AD_PASSWORD       the bind account's password (ORGSYNC_AD_BIND_PASSWORD, its old name, is read too), where the file names no password_file
 //
 // The password is taken from the environment only: a configuration file
 // that holds bind_password is refused. A key the file should not have is

@@ -120,7 +120,7 @@ chapel:
 	assert.Contains(t, errOut, "Add --at-another-day if that is what you mean")
 	assert.Equal(t, 0, users(), "and nothing written")
 
-	out, errOut, status := cli("apply", "--fingerprint", fp)
+	out, errOut, status = cli("apply", "--fingerprint", fp)
 	require.Equal(t, 0, status, errOut+out)
 	assert.Regexp(t, `\n\d+ done, 0 failed\n$`, out)
 	assert.NotContains(t, out, "\nerror ")

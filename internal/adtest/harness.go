@@ -60,6 +60,13 @@ func Start(tb testing.TB) *Server {
 // Start).
 func StartupTime() time.Duration { return shared.startup }
 
+// Launch installs, provisions and starts a DC of its own, outside a test:
+// for a person trying orgsync against a throwaway domain
+// (examples/trydc). Stop it when done; it also stops when this process
+// ends. It fails, saying why, where the DC cannot run (not root, no
+// Samba and no way to install it).
+func Launch() (*Server, error) { return start() }
+
 // start installs, provisions and starts a DC, then makes the OU that holds
 // the tests' OUs.
 func start() (*Server, error) {

@@ -16,6 +16,9 @@
 //     integrated system's connectors.Provisioner) through
 //     connectors/plugin, configured from the environment the host gives
 //     them.
+//   - trydc: a throwaway Samba domain controller to try orgsync against,
+//     with the configuration pointed at it: `sudo go run ./examples/trydc
+//     --dir /tmp/trydc`.
 //   - pluginhost: a host that loads those two plugins and runs one import
 //     of the payroll into the org model and one sync of the org model into
 //     Active Directory through them, and checks that a second run would

@@ -49,6 +49,14 @@ same state, and nothing is kept).
 The policy is a YAML or JSON file (--policy): the keys of chapel.Policy, such
 as testdata/chapel-policy.yaml.
 
+With --config SYNC.yaml (and --db URL) the chapel is the sync's: the
+directory, the base, the chapel policy, the breaker and the zone come from
+the sync configuration, and who has left from the org model and the links
+the sync keeps (the state database's, or the synthetic municipality's), so
+the accounts the sync put in the chapel are linked to their persons and
+show when they will be deleted. No --policy, --people or directory flags
+then.
+
 ` + peopleRule + `
 
 The mass-action breaker stops apply, before it changes anything, when the plan
@@ -96,6 +104,9 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), chapelUsage); fs.PrintDefaults() }
 	var (
+		syncConfig   = fs.String("config", "", "the sync configuration, a YAML `FILE`: the chapel is the sync's (its directory, base, policy, breaker, and who left from the org model)")
+		dbURL        = fs.String("db", "", "with --config: the org model and links in the state database at `URL`")
+		dbKeyFile    = fs.String("db-key-file", "", "with --db: a `FILE` holding the database's key (default ORGSYNC_DB_KEY)")
 		adConfigFile = fs.String("ad-config", "", "the AD connection, a YAML `FILE` as the sync configuration's directory section (or ORGSYNC_AD_CONFIG); the flags below override its keys")
 		url          = fs.String("url", "", "the domain controller's `URL` (or ORGSYNC_AD_URL)")
 		caFile       = fs.String("ca-file", "", "a PEM `FILE` of trusted CAs (or ORGSYNC_AD_CA_FILE; default the system's)")
@@ -142,6 +153,17 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 		return fail("--max-actions must be ≥ 0 and --max-share from 0 to 1")
 	}
 
+	if *syncConfig != "" {
+		for _, f := range []string{"policy", "people", "url", "ca-file", "bind-dn", "password-file", "base", "zone", "inmem-demo"} {
+			if set[f] {
+				return fail("--%s goes without --config: with it the sync configuration says it", f)
+			}
+		}
+		return c.fromSync(*syncConfig, *adConfigFile, *dbURL, *dbKeyFile, *nowText, *otherDay, set, *maxActions, *maxShare)
+	}
+	if set["db"] || set["db-key-file"] {
+		return fail("--db goes with --config (the sync's org model and links)")
+	}
 	c.zone, err = timeline.LoadZone(*zoneName)
 	if err != nil {
 		return fail("--zone: %v", err)
@@ -233,6 +255,56 @@ func runChapel(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	return c.run(ctx)
+}
+
+// fromSync runs the command on the sync's chapel: the sync
+// configuration's directory, base, policy, breaker (the flags over it
+// where given) and zone, the org model and links of --db (or the
+// synthetic municipality), wired as plan and apply wire them.
+func (c *chapelCmd) fromSync(config, adConfigFile, dbURL, dbKeyFile, nowText string, otherDay bool, set map[string]bool, maxActions int, maxShare float64) int {
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(c.stderr, "orgsync chapel: "+format+"\n", a...)
+		return 2
+	}
+	data, err := os.ReadFile(config)
+	if err != nil {
+		return fail("--config: %v", err)
+	}
+	if adConfigFile == "" {
+		adConfigFile = os.Getenv(adconfig.FileEnv)
+	}
+	setup, err := loadSyncConfig(config, data, false, adConfigFile)
+	if err != nil {
+		return fail("config %s:\n  %s", config, indent(err.Error()))
+	}
+	if setup.cfg.Chapel == nil {
+		return fail("config %s has no chapel section: the sync hands nobody to the chapel", config)
+	}
+	if set["max-actions"] {
+		setup.breaker.MaxActions = maxActions
+	}
+	if set["max-share"] {
+		setup.breaker.MaxShare = maxShare
+	}
+	c.zone, c.now = setup.zone, time.Now()
+	if nowText != "" {
+		if c.now, err = parseNow(nowText, c.zone); err != nil {
+			return fail("--now: %v", err)
+		}
+	}
+	if day, today := c.zone.Date(c.now), c.zone.Date(time.Now()); day != today && c.sub == "apply" && !c.dryRun && !otherDay {
+		return fail("--now is on %s, not today (%s): apply would disable and delete accounts as if it were that day. Add --at-another-day if that is what you mean", day, today)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	sc := &syncCmd{sub: "chapel " + c.sub, stdout: c.stdout, stderr: c.stderr, config: config, setup: setup, now: c.now, db: dbURL, dbKeyFile: dbKeyFile}
+	rec, closeAll, code := sc.open(ctx)
+	if code != 0 {
+		return code
+	}
+	defer closeAll()
+	c.runner = rec.Chapel
 	return c.run(ctx)
 }
 

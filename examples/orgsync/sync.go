@@ -181,8 +181,18 @@ func runSync(sub string, args []string, stdout, stderr io.Writer) int {
 	return c.run(ctx)
 }
 
-// run builds the org model, opens the directory, and does the command.
-func (c *syncCmd) run(ctx context.Context) int {
+// open builds the org model (the state database's, or the synthetic
+// municipality), opens the directory (or the demo's) and wires the
+// reconciler, with the chapel where the configuration has one. close
+// releases what it opened; code is the exit status when it failed.
+func (c *syncCmd) open(ctx context.Context) (rec *adsync.Reconciler, close func(), code int) {
+	var closers []func()
+	close = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	fail := func(code int) (*adsync.Reconciler, func(), int) { close(); return nil, func() {}, code }
 	failed := func(format string, a ...any) int {
 		fmt.Fprintf(c.stderr, "orgsync %s: %s\n", c.sub, redact.NationalIDs(fmt.Sprintf(format, a...)))
 		return 1
@@ -194,25 +204,25 @@ func (c *syncCmd) run(ctx context.Context) int {
 		if err != nil {
 			fmt.Fprintf(c.stderr, "orgsync %s: the state database: %v\n", c.sub, err)
 			if errors.Is(err, statedb.ErrInvalid) || errors.Is(err, statedb.ErrKey) {
-				return 2
+				return fail(2)
 			}
-			return 1
+			return fail(1)
 		}
-		defer db.Close()
+		closers = append(closers, func() { db.Close() })
 		if model, err = orgmodel.Open(ctx, orgmodel.Options{Zone: c.setup.zone, Store: db.Model()}); err != nil {
-			return failed("the org model in %s: %v", db, err)
+			return fail(failed("the org model in %s: %v", db, err))
 		}
 		if links, err = db.Links(ctx, c.setup.ad.URL+" "+c.setup.cfg.Sync.Base); err != nil {
-			return failed("the links in %s: %v", db, err)
+			return fail(failed("the links in %s: %v", db, err))
 		}
 	}
 	if len(model.Registrations(1)) == 0 {
 		mu, err := synth.Generate(c.setup.synth)
 		if err != nil {
-			return failed("the org model: %v", err)
+			return fail(failed("the org model: %v", err))
 		}
 		if err := mu.Load(ctx, model, time.Now()); err != nil {
-			return failed("the org model: %v", err)
+			return fail(failed("the org model: %v", err))
 		}
 	}
 	var (
@@ -222,7 +232,7 @@ func (c *syncCmd) run(ctx context.Context) int {
 	if c.demo {
 		d, err := newSyncDemo(ctx, c.setup, model, c.now)
 		if err != nil {
-			return failed("building the demo: %v", err)
+			return fail(failed("building the demo: %v", err))
 		}
 		dir, root = d, d.twin.BaseDN()
 		fmt.Fprintln(c.stderr, "orgsync "+c.sub+": the in-memory demo directory; nothing is kept after the run")
@@ -231,17 +241,27 @@ func (c *syncCmd) run(ctx context.Context) int {
 		if err != nil {
 			fmt.Fprintf(c.stderr, "orgsync %s: opening the directory at %s: %v\n", c.sub, c.setup.ad.URL, err)
 			if errors.Is(err, connectors.Configuration) {
-				return 2
+				return fail(2)
 			}
-			return 1
+			return fail(1)
 		}
 		dir = d
 	}
-	defer dir.Close()
+	closers = append(closers, func() { dir.Close() })
 	rec, err := wireSync(ctx, c.setup, model, links, dir, root, func() time.Time { return c.now })
 	if err != nil {
-		return failed("%v", err)
+		return fail(failed("%v", err))
 	}
+	return rec, close, 0
+}
+
+// run builds the org model, opens the directory, and does the command.
+func (c *syncCmd) run(ctx context.Context) int {
+	rec, close, code := c.open(ctx)
+	if code != 0 {
+		return code
+	}
+	defer close()
 	switch c.sub {
 	case "plan":
 		return c.plan(ctx, rec)

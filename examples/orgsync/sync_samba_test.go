@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -185,6 +186,34 @@ chapel:
 	model, err := orgmodel.Open(ctx, orgmodel.Options{Store: state.Model()})
 	require.NoError(t, err)
 	assert.Len(t, model.Registrations(1), 2, "the synthetic municipality's two imports, registered once")
+
+	// The chapel is the sync's, from the same configuration and the same
+	// links: the leavers of the next months are disabled and listed as
+	// their persons', each with the day it will be deleted. No people file.
+	require.NoError(t, state.Close()) // one host at a time on SQLite
+	later := "2027-09-01"
+	chapelCLI := func(args ...string) (string, string, int) {
+		return orgsync(append(append([]string{"chapel"}, args...), "--config", config, "--db", db, "--now", later)...)
+	}
+	out, errOut, status = chapelCLI("apply", "--at-another-day", "--max-share", "1", "--max-actions", "0")
+	require.Equal(t, 0, status, errOut+out)
+	out, errOut, status = chapelCLI("list", "--json")
+	require.Equal(t, 0, status, errOut+out)
+	listed := strings.Split(strings.TrimSpace(out), "\n")
+	require.NotEmpty(t, listed[0], "the synthetic municipality has leavers by "+later)
+	for _, l := range listed {
+		var got struct {
+			State, Note string
+			DeletionDue string `json:"deletion_due"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &got), l)
+		assert.Equal(t, "in-chapel", got.State, l)
+		assert.NotEmpty(t, got.DeletionDue, l)
+		assert.NotContains(t, got.Note, "not linked", l)
+	}
+	_, errOut, status = orgsync("chapel", "list", "--config", config, "--people", "x.csv")
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "--people goes without --config")
 	// Without the key, the database is refused.
 	t.Setenv(statedb.KeyEnv, "")
 	_, errOut, status = cli("plan", "--db", db)

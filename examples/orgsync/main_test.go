@@ -249,7 +249,7 @@ func TestUsage(t *testing.T) {
 
 	_, errOut, status = orgsync("username", "Jens Hansen")
 	assert.Equal(t, 2, status)
-	assert.Equal(t, "orgsync username: --config FILE is required: the username rules (see -h)\n", errOut)
+	assert.Equal(t, "orgsync username: --config FILE (the username rules) or --sync-config FILE (the sync's) is required (see -h)\n", errOut)
 
 	_, errOut, status = orgsync("username", "--config", "testdata/username.yaml")
 	assert.Equal(t, 2, status)

@@ -20,6 +20,7 @@ import (
 	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/orgmodel/synth"
 	"github.com/orgsync/orgsync/statedb"
 	"github.com/orgsync/orgsync/username"
@@ -283,6 +284,20 @@ func (c *syncCmd) run(ctx context.Context) int {
 	}
 }
 
+// usernameIndex holds the names taken: every name in the directory (below
+// root, or the connector's base) and every name an account has had in the
+// org model (its history, which the state database keeps across runs):
+// a deleted account's name stays in quarantine as the username rules say,
+// and the username command previews against the same.
+func usernameIndex(ctx context.Context, dir connectors.Directory, root string, v orgmodel.View, zone timeline.Zone, now time.Time) (*username.Index, error) {
+	idx := username.NewIndex()
+	if err := username.LoadDirectory(ctx, dir, root, idx); err != nil {
+		return nil, err
+	}
+	username.LoadHistory(v, adsync.System, zone, zone.Date(now), idx)
+	return idx, nil
+}
+
 // wireSync makes the engine, the username generator, the chapel and the
 // reconciler over dir, and loads the links (in memory, or the state
 // database's) from the org model's accounts and the anchors in the
@@ -295,8 +310,8 @@ func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, links ad
 	if _, err := adsync.LoadLinks(ctx, eng, model.Latest(), links); err != nil {
 		return nil, fmt.Errorf("reading the accounts: %w", err)
 	}
-	idx := username.NewIndex()
-	if err := username.LoadDirectory(ctx, dir, root, idx); err != nil {
+	idx, err := usernameIndex(ctx, dir, root, model.Latest(), s.zone, now())
+	if err != nil {
 		return nil, err
 	}
 	gen, err := username.New(s.cfg.Username, []username.Taken{idx})

@@ -211,6 +211,25 @@ chapel:
 		assert.NotEmpty(t, got.DeletionDue, l)
 		assert.NotContains(t, got.Note, "not linked", l)
 	}
+	// The username preview sees what the sync sees: a name the directory
+	// holds is not offered again.
+	var given, sur, sam string
+	err = admin.Search(ctx, connectors.SearchRequest{BaseDN: base, Filter: connectors.Eq("objectClass", "user"), Attributes: []string{"displayName", "sn", "sAMAccountName"}}, func(e *connectors.Entry) error {
+		sur = e.First("sn")
+		given = strings.TrimSpace(strings.TrimSuffix(e.First("displayName"), sur))
+		sam = e.First("sAMAccountName")
+		return connectors.ErrStop
+	})
+	require.NoError(t, err)
+	out, errOut, status = orgsync("username", "--sync-config", config, "--db", db, "--json", given+" | "+sur)
+	require.Equal(t, 0, status, errOut+out)
+	var preview struct{ Username string }
+	require.NoError(t, json.Unmarshal([]byte(out), &preview), out)
+	assert.NotEmpty(t, preview.Username)
+	assert.NotEqual(t, sam, preview.Username, "%s %s's name is taken in the directory", given, sur)
+	_, errOut, status = orgsync("username", "--sync-config", config, "--config", "testdata/username.yaml", "Bo Ek")
+	assert.Equal(t, 2, status, errOut)
+
 	_, errOut, status = orgsync("chapel", "list", "--config", config, "--people", "x.csv")
 	assert.Equal(t, 2, status)
 	assert.Contains(t, errOut, "--people goes without --config")

@@ -7,20 +7,29 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
+	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/username"
 )
 
 const usernameUsage = `usage: orgsync username --config FILE [--taken FILE] [--explain] [--json] NAME...
+       orgsync username --sync-config SYNC.yaml [--db URL] [--taken FILE] [--explain] [--json] NAME...
 
 Shows the username, userPrincipalName and e-mail address each name gets under
 the configuration, as if the names were created one after another: a name
 given to an earlier argument is taken for the later ones. Nothing is written
-anywhere.
+anywhere. With --sync-config the rules are the sync configuration's, and the
+names taken are those the sync sees: the live directory's, and the past
+names of accounts in the org model (with --db, the state database's), held
+in quarantine as the rules say; so the preview is what the sync would give.
 
 ` + nameRule + `
 
@@ -56,7 +65,11 @@ func runUsername(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("orgsync username", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usernameUsage); fs.PrintDefaults() }
-	configFile := fs.String("config", "", "the username rules, a YAML or JSON `FILE` (required)")
+	configFile := fs.String("config", "", "the username rules, a YAML or JSON `FILE` (or --sync-config)")
+	syncConfig := fs.String("sync-config", "", "the sync configuration, a YAML `FILE`: its username rules, and the names its directory and (with --db) the org model's history already hold, so the preview is what the sync would give")
+	dbURL := fs.String("db", "", "with --sync-config: the org model in the state database at `URL`, whose accounts' past names are held in quarantine as the sync holds them")
+	dbKeyFile := fs.String("db-key-file", "", "with --db: a `FILE` holding the database's key (default ORGSYNC_DB_KEY)")
+	adConfig := fs.String("ad-config", "", "with --sync-config: the AD connection `FILE` in place of its directory section")
 	takenFile := fs.String("taken", "", "a `FILE` of names already taken, one a line")
 	explain := fs.Bool("explain", false, "show the split of each name and every candidate passed over, and why")
 	asJSON := fs.Bool("json", false, "print one JSON object a name")
@@ -72,19 +85,28 @@ func runUsername(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch {
-	case *configFile == "":
-		return fail("--config FILE is required: the username rules (see -h)")
+	case *configFile == "" && *syncConfig == "":
+		return fail("--config FILE (the username rules) or --sync-config FILE (the sync's) is required (see -h)")
+	case *configFile != "" && *syncConfig != "":
+		return fail("--config or --sync-config: the rules come from one of them")
+	case *syncConfig == "" && (*dbURL != "" || *adConfig != ""):
+		return fail("--db and --ad-config go with --sync-config")
 	case len(names) == 0:
 		return fail("no names given: each argument is one person's full name (see -h)")
 	}
 	var cfg username.Config
-	if err := decodeFile(*configFile, &cfg); err != nil {
+	idx := username.NewIndex()
+	if *syncConfig != "" {
+		var status int
+		if cfg, idx, status = syncUsernames(*syncConfig, *adConfig, *dbURL, *dbKeyFile, stderr); status != 0 {
+			return status
+		}
+	} else if err := decodeFile(*configFile, &cfg); err != nil {
 		return fail("config %s: %v", *configFile, err)
 	}
 	if err := cfg.Validate(); err != nil {
-		return fail("config %s:\n  %s", *configFile, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return fail("config %s:\n  %s", *configFile+*syncConfig, strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}
-	idx := username.NewIndex()
 	if *takenFile != "" {
 		if _, err := readTaken(idx, *takenFile); err != nil {
 			return fail("taken names: %v", err)
@@ -92,7 +114,7 @@ func runUsername(args []string, stdout, stderr io.Writer) int {
 	}
 	gen, err := username.New(cfg, []username.Taken{idx})
 	if err != nil {
-		return fail("config %s: %v", *configFile, err)
+		return fail("config %s: %v", *configFile+*syncConfig, err)
 	}
 	status := 0
 	for i, full := range names {
@@ -111,6 +133,51 @@ func runUsername(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// syncUsernames reads the sync configuration's username rules and the
+// names taken as the sync sees them: the live directory's, and the org
+// model's history of account names (the state database's with dbURL, else
+// the synthetic municipality's).
+func syncUsernames(config, adConfig, dbURL, dbKeyFile string, stderr io.Writer) (username.Config, *username.Index, int) {
+	fail := func(code int, format string, a ...any) (username.Config, *username.Index, int) {
+		fmt.Fprintf(stderr, "orgsync username: "+format+"\n", a...)
+		return username.Config{}, nil, code
+	}
+	data, err := os.ReadFile(config)
+	if err != nil {
+		return fail(2, "--sync-config: %v", err)
+	}
+	if adConfig == "" {
+		adConfig = os.Getenv(adconfig.FileEnv)
+	}
+	setup, err := loadSyncConfig(config, data, false, adConfig)
+	if err != nil {
+		return fail(2, "config %s:\n  %s", config, indent(err.Error()))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	model := orgmodel.New(orgmodel.Options{Zone: setup.zone})
+	if dbURL != "" {
+		db, err := openStateDB(ctx, dbURL, dbKeyFile)
+		if err != nil {
+			return fail(2, "the state database: %v", err)
+		}
+		defer db.Close()
+		if model, err = orgmodel.Open(ctx, orgmodel.Options{Zone: setup.zone, Store: db.Model()}); err != nil {
+			return fail(1, "the org model in the state database: %v", err)
+		}
+	}
+	dir, err := openDirectory(ctx, setup.ad)
+	if err != nil {
+		return fail(1, "opening the directory at %s: %v", setup.ad.URL, err)
+	}
+	defer dir.Close()
+	idx, err := usernameIndex(ctx, dir, "", model.Latest(), setup.zone, time.Now())
+	if err != nil {
+		return fail(1, "reading the names the directory holds: %v", err)
+	}
+	return setup.cfg.Username, idx, 0
 }
 
 // generate finds the names of argument number n and records them as taken

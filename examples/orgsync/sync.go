@@ -20,8 +20,8 @@ import (
 	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
-	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/orgmodel/synth"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/statedb"
 	"github.com/orgsync/orgsync/username"
 )

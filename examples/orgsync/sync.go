@@ -217,6 +217,11 @@ func (c *syncCmd) open(ctx context.Context) (rec *adsync.Reconciler, close func(
 			return fail(failed("the links in %s: %v", db, err))
 		}
 	}
+	if len(model.Registrations(1)) == 0 && c.setup.cfg.Model.File != "" {
+		if err := loadModelFile(ctx, model, c.setup.cfg.Model.File, c.setup.zone.Date(c.now)); err != nil {
+			return fail(failed("the org model: %v", err))
+		}
+	}
 	if len(model.Registrations(1)) == 0 {
 		mu, err := synth.Generate(c.setup.synth)
 		if err != nil {

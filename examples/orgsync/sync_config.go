@@ -41,10 +41,13 @@ type syncConfig struct {
 	Chapel *syncChapel `yaml:"chapel"`
 }
 
-// syncModel is where the org model comes from. The synthetic municipality
-// is the only source the examples have: the org model has no file format
-// of its own, and a real one is fed by a payroll connector.
+// syncModel is where the org model comes from when the state database
+// (--db) has none yet: a model file (package orgmodel/modelfile), or the
+// synthetic municipality. Real payroll reaches the state database through
+// orgsync import.
 type syncModel struct {
+	// File is a model file, relative to the configuration's folder.
+	File      string         `yaml:"file"`
 	Synthetic *syncSynthetic `yaml:"synthetic"`
 }
 
@@ -132,6 +135,9 @@ func loadSyncConfig(name string, data []byte, demo bool, adConfigFile string) (*
 	}
 	if s.synth, err = c.Model.config(); err != nil {
 		bad("model", err)
+	}
+	if c.Model.File != "" && !filepath.IsAbs(c.Model.File) {
+		c.Model.File = filepath.Join(filepath.Dir(name), c.Model.File)
 	}
 
 	// The chapel OU is said once, in either place.
@@ -267,8 +273,13 @@ func (s *syncSetup) checkDirectory(dir, adConfigFile string, bad func(key string
 
 // config returns the synthetic municipality the section chooses.
 func (m syncModel) config() (synth.Config, error) {
-	if m.Synthetic == nil {
-		return synth.Config{}, errors.New("say where the org model comes from: model.synthetic is the only source the examples have")
+	switch {
+	case m.File != "" && m.Synthetic != nil:
+		return synth.Config{}, errors.New("model.file or model.synthetic: the org model comes from one of them")
+	case m.File != "":
+		return synth.Config{}, nil
+	case m.Synthetic == nil:
+		return synth.Config{}, errors.New("say where the org model comes from: model.file (a model file) or model.synthetic; with --db, the state database's model (filled by orgsync import) comes first")
 	}
 	s := m.Synthetic
 	today := s.Today

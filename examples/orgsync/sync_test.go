@@ -313,3 +313,26 @@ func TestSyncUsage(t *testing.T) {
 		assert.Regexp(t, `(?m)^  `+c+` `, out)
 	}
 }
+
+// The org model can come from a model file: the plan is of its persons.
+func TestSyncPlanOfAModelFile(t *testing.T) {
+	data, err := os.ReadFile("testdata/sync/sync.yaml")
+	require.NoError(t, err)
+	model, err := filepath.Abs("testdata/rules/model.json")
+	require.NoError(t, err)
+	cfg := regexp.MustCompile(`(?s)\nmodel:\n.*?\n\n`).ReplaceAllString(string(data), "\nmodel:\n  file: "+model+"\n\n")
+	require.Contains(t, cfg, "file: "+model)
+	path := filepath.Join(t.TempDir(), "sync.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
+	out, errOut, status := orgsync("plan", "--inmem-demo", "--config", path)
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "Møller-Hansen")
+	assert.Contains(t, out, "Østergaard")
+	assert.NotRegexp(t, `\b\d{6}-?\d{4}\b`, out)
+
+	bad := strings.Replace(cfg, "file: "+model, "file: "+model+"\n  synthetic: {size: small, today: 2026-12-01}", 1)
+	require.NoError(t, os.WriteFile(path, []byte(bad), 0o600))
+	_, errOut, status = orgsync("plan", "--inmem-demo", "--config", path)
+	assert.Equal(t, 2, status)
+	assert.Contains(t, errOut, "model.file or model.synthetic")
+}

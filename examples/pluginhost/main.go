@@ -25,7 +25,9 @@ examples/plugins/ad, or any plugins serving those contracts), imports the
 payroll's latest delivery into an in-memory org model, and reconciles it into
 Active Directory below --base (an OU that must exist) with the adsync engine,
 the username generator and the chapel. It prints what the run did, and whether
-a second run would do anything (it must not).
+a second run would do anything (it must not). With --plan it is a dry run: it
+prints the plan and its fingerprint and changes nothing; with --fingerprint
+it applies only that reviewed plan, as orgsync apply does.
 
 The plugins get only the environment the host gives them: ORGSYNC_PAYROLL_DIR
 (--payroll-dir), ORGSYNC_AD_CONFIG (--ad-config) and ORGSYNC_AD_PASSWORD,
@@ -58,6 +60,10 @@ type config struct {
 	now               time.Time
 	payrollSum, adSum []byte // the binaries' SHA-256, if given
 	logger            *slog.Logger
+	// planOnly prints the plan and its fingerprint and changes nothing;
+	// fingerprint applies only the plan with that fingerprint.
+	planOnly    bool
+	fingerprint string
 }
 
 func main() {
@@ -97,11 +103,16 @@ func parseArgs(args []string, stderr io.Writer, getenv func(string) string, now 
 	fs.StringVar(&c.adConfig, "ad-config", "", "the AD plugin's configuration `FILE` (YAML or JSON; no password in it)")
 	fs.StringVar(&c.base, "base", "", "the `DN` of the OU the engine manages; it must exist")
 	fs.StringVar(&c.upnDomain, "upn-domain", "", "give new accounts a userPrincipalName in this `domain` (default: none)")
+	fs.BoolVar(&c.planOnly, "plan", false, "a dry run: print what the run would do, with its fingerprint, and change nothing")
+	fs.StringVar(&c.fingerprint, "fingerprint", "", "apply only the reviewed plan whose fingerprint is `HEX` (from --plan); without it and --plan the host plans and applies at once")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	}
+	if c.planOnly && c.fingerprint != "" {
+		return c, fmt.Errorf("--plan or --fingerprint: review with --plan, then apply with --fingerprint")
 	}
 	for _, f := range []struct{ name, v string }{
 		{"payroll-plugin", c.payrollPlugin}, {"payroll-dir", c.payrollDir}, {"ad-plugin", c.adPlugin},

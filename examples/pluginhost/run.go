@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/orgsync/orgsync/adsync"
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
@@ -40,7 +41,24 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "directory   below %s (every account in that OU itself); %d accounts of earlier runs found\n", cfg.base, linked)
 
-	rep, err := rec.Reconcile(ctx)
+	if cfg.planOnly {
+		rp, err := rec.Plan(ctx)
+		if err != nil {
+			return fmt.Errorf("the plan: %s", redact.NationalIDs(err.Error()))
+		}
+		fmt.Fprintf(w, "plan        (a dry run: nothing is changed)\n%s", redact.NationalIDs(rp.String()))
+		fmt.Fprintf(w, "to apply exactly this plan, run again with --fingerprint %s\n", rp.Fingerprint())
+		return nil
+	}
+	var rep *adsync.RunReport
+	if cfg.fingerprint != "" {
+		rep, err = rec.ApplyReviewed(ctx, cfg.fingerprint)
+		if errors.Is(err, adsync.ErrPlanChanged) {
+			return fmt.Errorf("%w; nothing was changed: run --plan again and review it", err)
+		}
+	} else {
+		rep, err = rec.Reconcile(ctx)
+	}
 	if rep != nil {
 		fmt.Fprintf(w, "run         %s\n", summary(rep))
 		for _, line := range failures(rep) {
@@ -59,6 +77,12 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	again, err := rec.Plan(ctx)
 	if err != nil {
 		return fmt.Errorf("planning a second run: %w", err)
+	}
+	if cfg.fingerprint != "" {
+		// A reviewed plan was made before the new accounts existed: their
+		// managers, and anything else that depends on them, come next run.
+		fmt.Fprintf(w, "next run    %d operations (the reviewed plan could not know the new accounts' DNs)\n", len(again.Accounts.Ops))
+		return nil
 	}
 	if n, acts := len(again.Accounts.Ops)+len(again.Accounts.Errors), chapelActions(again); n > 0 || acts > 0 {
 		fmt.Fprintf(w, "second run  would still do %d operations and %d chapel actions:\n%s", n, acts, redact.NationalIDs(again.String()))

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgsync/orgsync/adsync"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/connectors/payrollfile"
@@ -155,9 +156,19 @@ func TestHostOnSamba(t *testing.T) {
 	defer cancel()
 	f := newFixture(t, ctx)
 
+	// A dry run first: the plan and its fingerprint, and nothing in AD.
+	out := f.run(t, ctx, f.config(t, day1, "--plan"))
+	assert.Contains(t, out, "plan        (a dry run: nothing is changed)\n")
+	require.Regexp(t, `run again with --fingerprint [0-9a-f]{16}\n$`, out)
+	assert.Empty(t, f.users(t, ctx), "a dry run changes nothing")
+	var stale bytes.Buffer
+	err := run(ctx, f.config(t, day1, "--fingerprint", "0123456789abcdef"), &stale)
+	require.ErrorIs(t, err, adsync.ErrPlanChanged, stale.String())
+	assert.Empty(t, f.users(t, ctx), "a plan not reviewed is not applied")
+
 	// Day 1, with both checksums given (and right).
 	cfg := f.config(t, day1, "--payroll-sha256", sum(t, bins.payroll), "--ad-sha256", sum(t, bins.ad))
-	out := f.run(t, ctx, cfg)
+	out = f.run(t, ctx, cfg)
 	t.Logf("day 1:\n%s", out)
 
 	snap := f.payroll(t, ctx)

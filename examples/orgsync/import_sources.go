@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/opus"
 	"github.com/orgsync/orgsync/connectors/payrollfile"
 )
 
@@ -25,6 +26,17 @@ type importSource struct {
 // importSources are the kinds, by the name the command takes.
 var importSources = map[string]importSource{
 	"file": {payroll: true, open: openFilePayroll},
+	"opus": {payroll: true, open: openOPUS},
+}
+
+// openOPUS opens the OPUS connector over its folder of dumps.
+func openOPUS(_ context.Context, node *yaml.Node, dir string) (any, error) {
+	var c opus.Config
+	if err := decodeNode(node, &c); err != nil {
+		return nil, err
+	}
+	c.Dir = relativeTo(dir, c.Dir)
+	return opus.Open(c, opus.Options{})
 }
 
 // fileConfig is the file payroll connector's section.

@@ -108,3 +108,37 @@ func TestImportPlanAtAnotherDayIsAWhatIf(t *testing.T) {
 	require.Equal(t, 0, status, errOut)
 	assert.True(t, strings.Contains(out, "what-if: terminations as of 2027-06-01"), out)
 }
+
+// OPUS dumps through their connector: the plan lists the records the
+// connector skipped, with where they are, and an apply that imported the
+// rest says so with status 1; the next plan has nothing to do.
+func TestImportOPUS(t *testing.T) {
+	f := &importFixture{dir: t.TempDir()}
+	dumps := filepath.Join(f.dir, "dumps")
+	require.NoError(t, os.MkdirAll(dumps, 0o700))
+	entries, err := os.ReadDir("../../connectors/opus/testdata/folder")
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("../../connectors/opus/testdata/folder", e.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dumps, e.Name()), b, 0o600))
+	}
+	f.config = filepath.Join(f.dir, "import.yaml")
+	require.NoError(t, os.WriteFile(f.config, []byte("source: opus\nconnector:\n  dir: dumps\n"), 0o600))
+	f.db = "sqlite:" + filepath.Join(f.dir, "orgsync.db")
+	f.key = filepath.Join(f.dir, "orgsync.key")
+	require.NoError(t, os.WriteFile(f.key, []byte(statedb.GenerateKey()), 0o600))
+
+	out, errOut, status := f.run("plan", "opus", "--limit", "0")
+	require.Equal(t, 0, status, errOut)
+	assert.Regexp(t, `import of opus: [1-9]\d* created`, out)
+	assert.Regexp(t, `\d+ record\(s\) skipped as malformed; put them right in the source:\n  ZLPE\d+`, out)
+	assert.NotRegexp(t, cprRE, out, "no national id in a plan")
+
+	out, errOut, status = f.run("apply", "opus")
+	assert.Equal(t, 1, status, "imported, with records skipped: "+errOut)
+	assert.Contains(t, out, "imported as registration")
+	out, errOut, status = f.run("plan", "opus")
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "nothing to change.")
+}

@@ -42,7 +42,7 @@ The configuration file:
 
   source: sd                 # the org model's name of the source (default: KIND)
   connector: {…}             # the connector's own configuration
-  rules: rules.yaml          # the org rules (default: the sample); "none" to skip
+  rules: rules.yaml          # the org rules to run after a payroll import; none: skip
   identity:                  # an identity source's intake
     temporary_categories: [Vikar]
     units_from: sd           # the payroll source whose unit keys identities use
@@ -207,6 +207,10 @@ func (c *importCmd) run(ctx context.Context) int {
 	if !importSources[c.kind].payroll || cfg.Rules == "none" {
 		return skippedCode(skipped)
 	}
+	if cfg.Rules == "" {
+		fmt.Fprintln(c.stdout, "the org rules: none configured (rules: FILE in the import's configuration, or none); they should run after each payroll import.")
+		return skippedCode(skipped)
+	}
 	if code := c.rules(ctx, cfg, model); code != 0 {
 		return code
 	}
@@ -325,16 +329,13 @@ func importFingerprint(cs *orgmodel.ChangeSet) string {
 // rules runs the org rules after a payroll import and applies what they
 // change.
 func (c *importCmd) rules(ctx context.Context, cfg *importConfig, m *orgmodel.Model) int {
-	name, data := "testdata/rules/rules.yaml (the default)", rulesDefaultConfig
-	if cfg.Rules != "" {
-		path := relativeTo(filepath.Dir(c.config), cfg.Rules)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			fmt.Fprintf(c.stderr, "orgsync import apply: rules: %v\n", err)
-			return 2
-		}
-		name, data = path, b
+	path := relativeTo(filepath.Dir(c.config), cfg.Rules)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "orgsync import apply: rules: %v\n", err)
+		return 2
 	}
+	name := path
 	rc, err := loadRulesConfig(name, data)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "orgsync import apply: rules %s:\n  %s\n", name, indent(err.Error()))

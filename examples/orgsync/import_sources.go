@@ -9,6 +9,7 @@ import (
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/opus"
 	"github.com/orgsync/orgsync/connectors/payrollfile"
+	"github.com/orgsync/orgsync/connectors/sdloen"
 )
 
 // importSource is a kind of source `orgsync import` reads: a payroll
@@ -27,6 +28,17 @@ type importSource struct {
 var importSources = map[string]importSource{
 	"file": {payroll: true, open: openFilePayroll},
 	"opus": {payroll: true, open: openOPUS},
+	"sd":   {payroll: true, open: openSD},
+}
+
+// openSD opens the SD Løn connector over its web service.
+func openSD(_ context.Context, node *yaml.Node, dir string) (any, error) {
+	var c sdloen.Config
+	if err := decodeNode(node, &c); err != nil {
+		return nil, err
+	}
+	c.PasswordFile, c.CAFile = relativeTo(dir, c.PasswordFile), relativeTo(dir, c.CAFile)
+	return sdloen.Open(c)
 }
 
 // openOPUS opens the OPUS connector over its folder of dumps.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgsync/orgsync/connectors/sdloen/sdtest"
 	"github.com/orgsync/orgsync/statedb"
 )
 
@@ -25,7 +27,9 @@ func newImportFixture(t *testing.T) *importFixture {
 	_, errOut, status := orgsync("payroll-export", "--dir", filepath.Join(f.dir, "payroll"), "--persons", "300", "--seed", "5", "--today", "2026-12-01")
 	require.Equal(t, 0, status, errOut)
 	f.config = filepath.Join(f.dir, "import.yaml")
-	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  dir: payroll\n"), 0o600))
+	rules, err := filepath.Abs("testdata/rules/rules.yaml") // the sample's, made for the synthetic municipality
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  dir: payroll\nrules: "+rules+"\n"), 0o600))
 	f.db = "sqlite:" + filepath.Join(f.dir, "orgsync.db")
 	f.key = filepath.Join(f.dir, "orgsync.key")
 	require.NoError(t, os.WriteFile(f.key, []byte(statedb.GenerateKey()), 0o600))
@@ -141,4 +145,41 @@ func TestImportOPUS(t *testing.T) {
 	out, errOut, status = f.run("plan", "opus")
 	require.Equal(t, 0, status, errOut)
 	assert.Contains(t, out, "nothing to change.")
+}
+
+// SD Løn's web service through its connector: a person hired at an
+// Ældrecenter is planned and imported, and SD being down is a clear error
+// that imports nothing.
+func TestImportSD(t *testing.T) {
+	srv := sdtest.NewTLS("XY", "SYorgsync", "kodeord")
+	t.Cleanup(srv.Close)
+	srv.SetData(&sdtest.Data{
+		Departments: []sdtest.Department{{ID: "R", Level: "NY1-niveau", Name: "Kommunen", From: "2000-01-01", To: "9999-12-31"},
+			{ID: "A", Level: "Afdelings-niveau", Name: "Ældrecenter Åbo", From: "2000-01-01", To: "9999-12-31"}},
+		Organization: []sdtest.Window{{From: "2000-01-01", To: "9999-12-31", Branches: [][]string{{"A", "R"}}}},
+		Persons: []sdtest.Person{{CPR: "0101901234", GivenName: "Åse", Surname: "Øby", Employments: []sdtest.Employment{{ID: "1",
+			Departments: []sdtest.Part{{From: "2020-01-01", To: "9999-12-31", Value: "A"}},
+			Statuses:    []sdtest.Part{{From: "2020-01-01", To: "9999-12-31", Value: "1"}}}}}},
+	})
+	f := &importFixture{dir: t.TempDir()}
+	require.NoError(t, os.WriteFile(filepath.Join(f.dir, "ca.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(f.dir, "pw"), []byte("kodeord\n"), 0o600))
+	f.config = filepath.Join(f.dir, "import.yaml")
+	require.NoError(t, os.WriteFile(f.config, []byte("source: sd\nconnector:\n  url: "+srv.URL+"/sdws/\n  institution: XY\n  user: SYorgsync\n  password_file: pw\n  ca_file: ca.pem\n"), 0o600))
+	f.db = "sqlite:" + filepath.Join(f.dir, "orgsync.db")
+	f.key = filepath.Join(f.dir, "orgsync.key")
+	require.NoError(t, os.WriteFile(f.key, []byte(statedb.GenerateKey()), 0o600))
+
+	out, errOut, status := f.run("plan", "sd", "--limit", "0")
+	require.Equal(t, 0, status, errOut)
+	assert.Regexp(t, `import of sd: [1-9]\d* created`, out)
+	assert.NotContains(t, out, "0101901234")
+	out, errOut, status = f.run("apply", "sd")
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, out, "the org rules: none configured")
+
+	srv.Close()
+	_, errOut, status = f.run("plan", "sd")
+	assert.Equal(t, 1, status, "an outage is not the operator's configuration")
+	assert.Contains(t, errOut, "reading the payroll")
 }

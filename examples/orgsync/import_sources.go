@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/omada"
 	"github.com/orgsync/orgsync/connectors/opus"
 	"github.com/orgsync/orgsync/connectors/payrollfile"
 	"github.com/orgsync/orgsync/connectors/sdloen"
@@ -26,9 +27,26 @@ type importSource struct {
 
 // importSources are the kinds, by the name the command takes.
 var importSources = map[string]importSource{
-	"file": {payroll: true, open: openFilePayroll},
-	"opus": {payroll: true, open: openOPUS},
-	"sd":   {payroll: true, open: openSD},
+	"file":  {payroll: true, open: openFilePayroll},
+	"opus":  {payroll: true, open: openOPUS},
+	"sd":    {payroll: true, open: openSD},
+	"omada": {payroll: false, open: openOmada},
+}
+
+// openOmada opens the Omada connector over its OData view.
+func openOmada(_ context.Context, node *yaml.Node, dir string) (any, error) {
+	var c omada.Config
+	if err := decodeNode(node, &c); err != nil {
+		return nil, err
+	}
+	c.CAFile = relativeTo(dir, c.CAFile)
+	if c.Basic != nil {
+		c.Basic.PasswordFile = relativeTo(dir, c.Basic.PasswordFile)
+	}
+	if c.OIDC != nil {
+		c.OIDC.ClientSecretFile = relativeTo(dir, c.OIDC.ClientSecretFile)
+	}
+	return omada.Open(c)
 }
 
 // openSD opens the SD Løn connector over its web service.

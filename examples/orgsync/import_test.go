@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/pem"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,7 +13,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/omada"
+	"github.com/orgsync/orgsync/connectors/omada/omadatest"
+	"github.com/orgsync/orgsync/connectors/payrollfile"
 	"github.com/orgsync/orgsync/connectors/sdloen/sdtest"
+	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/statedb"
 )
 
@@ -183,3 +190,55 @@ func TestImportSD(t *testing.T) {
 	assert.Equal(t, 1, status, "an outage is not the operator's configuration")
 	assert.Contains(t, errOut, "reading the payroll")
 }
+
+// Omada's temporary staff through its connector, after the payroll: a
+// vikar in a payroll unit becomes a person with an engagement there, and
+// a malformed record is listed with where it is.
+func TestImportOmada(t *testing.T) {
+	f := newImportFixture(t)
+	_, errOut, status := f.run("apply", "file")
+	require.Equal(t, 0, status, errOut)
+	pay, err := payrollfile.Open(filepath.Join(f.dir, "payroll"), payrollfile.Options{Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	snap, err := pay.Snapshot(bg)
+	require.NoError(t, err)
+	pay.Close()
+	unit := snap.Units[len(snap.Units)-1].Key
+
+	fields := omada.Fields{NationalID: "C_CPRNUMBER", GivenNames: "FIRSTNAME", Surname: "LASTNAME", Unit: "C_OUID", Category: "CATEGORY"}
+	srv := omadatest.New(t, omadatest.Options{Username: "svc-orgsync", Password: "Kodeord-ÆØÅ", Fields: fields})
+	require.NoError(t, srv.Publish(&connectors.IdentitySnapshot{Identities: []connectors.Identity{
+		{Key: "V1", NationalID: "0101901234", GivenNames: "Vibeke", Surname: "Vikarsen", Unit: unit, Category: "Vikar", Valid: timeline.Since(timeline.MustDate(2026, 11, 1))},
+	}}))
+	t.Setenv("OMADA_PW", "Kodeord-ÆØÅ")
+	omadaConfig := filepath.Join(f.dir, "omada.yaml")
+	require.NoError(t, os.WriteFile(omadaConfig, []byte(`source: omada
+connector:
+  url: "`+srv.ViewURL()+`"
+  ca_file: "`+srv.CAFile(t)+`"
+  basic_auth: {username: svc-orgsync, password_env: OMADA_PW}
+  fields: {national_id: C_CPRNUMBER, given_names: FIRSTNAME, surname: LASTNAME, unit: C_OUID, category: CATEGORY}
+identity:
+  temporary_categories: [Vikar]
+  units_from: sd
+`), 0o600))
+	run := func(args ...string) (string, string, int) {
+		return orgsync(append(append([]string{"import"}, args...), "--config", omadaConfig, "--db", f.db, "--db-key-file", f.key)...)
+	}
+	out, errOut, status := run("plan", "omada", "--limit", "0")
+	require.Equal(t, 0, status, errOut)
+	assert.Regexp(t, `import of omada: [1-9]\d* created`, out)
+	assert.Contains(t, out, "engagement", "the vikar gets an engagement in the payroll unit")
+	assert.NotRegexp(t, cprRE, out)
+	out, errOut, status = run("apply", "omada")
+	require.Equal(t, 0, status, errOut+out)
+	out, _, _ = run("plan", "omada")
+	assert.Contains(t, out, "nothing to change.")
+
+	require.NoError(t, os.WriteFile(omadaConfig, []byte("source: omada\nconnector:\n  url: x\n"), 0o600))
+	_, errOut, status = run("plan", "omada")
+	assert.Equal(t, 2, status, "an identity source needs its intake section")
+	assert.Contains(t, errOut, "identity section")
+}
+
+var bg = context.Background()

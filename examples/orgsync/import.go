@@ -261,8 +261,9 @@ func (c *importCmd) read(ctx context.Context, conn any, cfg *importConfig, v org
 		if err != nil {
 			return orgmodel.Snapshot{}, nil, fmt.Errorf("reading the payroll: %w", err)
 		}
-		snap, err := intake.Payroll(cfg.Source, ps, intake.PayrollOptions{})
-		return snap, ps.Skipped, err
+		// What the intake refuses is left out and listed, as what the
+		// connector could not read is: one bad row does not stop the import.
+		return intake.PayrollSkipping(cfg.Source, ps, intake.PayrollOptions{})
 	case connectors.IdentitySource:
 		is, err := src.Identities(ctx)
 		if err != nil {
@@ -277,8 +278,7 @@ func (c *importCmd) read(ctx context.Context, conn any, cfg *importConfig, v org
 				return u, ok
 			}
 		}
-		snap, err := intake.Identities(cfg.Source, is, opts)
-		return snap, is.Skipped, err
+		return intake.IdentitiesSkipping(cfg.Source, is, opts)
 	}
 	return orgmodel.Snapshot{}, nil, fmt.Errorf("the %s connector is neither a payroll nor an identity source", c.kind)
 }

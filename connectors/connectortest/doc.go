@@ -27,6 +27,14 @@
 //		return connectortest.PayrollFixture{Payroll: p, Publish: p.deliver}
 //	})
 //
+// A source that cannot hold all the suite publishes (one that keys
+// persons by national id, keeps no history of names or has no unit
+// types) sets the fixture's Project to what it can hold of a snapshot;
+// the suite then compares what the connector delivers with Project of
+// what it published, as strictly as without. Project may only narrow —
+// leave out a field, a record or history the source does not keep, or
+// write a key as the source writes it — never invent.
+//
 // It checks that a snapshot holds exactly what was published, history rows,
 // any script, LDAP's special characters, fields at their limits and
 // national ids included, and that it passes connectors.CheckPayroll; that

@@ -3,6 +3,7 @@ package connectortest
 import (
 	"cmp"
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -89,27 +90,83 @@ func testPayrollChanges(t *testing.T, s *payrollSuite) {
 	s.publish(t, payrollV2())
 
 	pages := s.drain(t, state, state.Token)
-	requireSamePayroll(t, payrollV2(), state, "v1 with every page of changes applied is v2")
+	h1, h2 := s.held(t, payrollV1()), s.held(t, payrollV2())
+	requireSamePayroll(t, h2, state, "v1 with every page of changes applied is v2")
 	require.Equal(t, pages[len(pages)-1].Token, state.Token)
 
+	// What changed is what changed in what the source holds; unprojected,
+	// that is changedV2 and deletedV2.
+	c, d := diffRefs(payrollV1(), payrollV2())
+	require.Equal(t, sortedRefs(changedV2), c, "the suite's own data")
+	require.Equal(t, sortedRefs(deletedV2), d, "the suite's own data")
+	changedHeld, deletedHeld := diffRefs(h1, h2)
 	changed, deleted := reported(pages)
-	for _, r := range changedV2 {
+	for _, r := range changedHeld {
 		require.Truef(t, changed[r], "the %s %s that changed is reported", r.Kind, r.Key)
 	}
-	for _, r := range deletedV2 {
+	for _, r := range deletedHeld {
 		require.Truef(t, deleted[r], "the deletion of %s %s is reported", r.Kind, r.Key)
 		require.Falsef(t, changed[r], "the deleted %s %s is not reported as changed", r.Kind, r.Key)
 	}
 	for r := range deleted {
-		require.Containsf(t, deletedV2, r, "only what is gone is reported deleted, not %s %s", r.Kind, r.Key)
+		require.Containsf(t, deletedHeld, r, "only what is gone is reported deleted, not %s %s", r.Kind, r.Key)
 	}
 	for _, p := range pages {
 		for _, u := range p.Units {
 			if u.Key == "SKOLE" {
-				require.Len(t, rowsOf(p.Units, "SKOLE"), 3, "a changed record comes with all its rows")
+				require.Len(t, rowsOf(p.Units, "SKOLE"), len(rowsOf(h2.Units, "SKOLE")), "a changed record comes with all its rows")
 			}
 		}
 	}
+}
+
+func sortedRefs(refs []connectors.PayrollRef) []connectors.PayrollRef {
+	out := slices.Clone(refs)
+	slices.SortFunc(out, compareRefs)
+	return out
+}
+
+// diffRefs returns the records of now whose rows are not those of old
+// (new ones included), and the records of old that now lacks, each
+// sorted.
+func diffRefs(old, now *connectors.PayrollSnapshot) (changed, deleted []connectors.PayrollRef) {
+	o, n := recordsOf(old), recordsOf(now)
+	for r, rows := range n {
+		if !reflect.DeepEqual(o[r], rows) {
+			changed = append(changed, r)
+		}
+	}
+	for r := range o {
+		if _, ok := n[r]; !ok {
+			deleted = append(deleted, r)
+		}
+	}
+	slices.SortFunc(changed, compareRefs)
+	slices.SortFunc(deleted, compareRefs)
+	return changed, deleted
+}
+
+// recordsOf returns the rows of each record of s, in canonical order.
+func recordsOf(s *connectors.PayrollSnapshot) map[connectors.PayrollRef][]any {
+	c := canonical(s)
+	m := map[connectors.PayrollRef][]any{}
+	add := func(k connectors.PayrollKind, key string, row any) {
+		r := connectors.PayrollRef{Kind: k, Key: key}
+		m[r] = append(m[r], row)
+	}
+	for _, u := range c.Units {
+		add(connectors.PayrollUnitKind, u.Key, u)
+	}
+	for _, p := range c.Persons {
+		add(connectors.PayrollPersonKind, p.Key, p)
+	}
+	for _, e := range c.Engagements {
+		add(connectors.PayrollEngagementKind, e.Key, e)
+	}
+	for _, l := range c.Leaves {
+		add(connectors.PayrollLeaveKind, l.Key, l)
+	}
+	return m
 }
 
 func rowsOf(units []connectors.PayrollUnit, key string) []connectors.PayrollUnit {
@@ -129,25 +186,24 @@ func testPayrollChangesPaging(t *testing.T, s *payrollSuite) {
 	s.publish(t, v2)
 
 	pages := s.drain(t, state, state.Token)
-	requireSamePayroll(t, v2, state, "every page applied")
+	h1, h2 := s.held(t, v1), s.held(t, v2)
+	requireSamePayroll(t, h2, state, "every page applied")
 	for i, p := range pages[:len(pages)-1] {
 		require.Truef(t, p.More, "page %d of %d says More", i+1, len(pages))
 	}
 	// What is left changed its name, but for the root; the rest is gone.
+	c, d := diffRefs(v1, v2)
+	require.Len(t, c, len(refs(v2))-1, "the suite's own data")
+	require.Len(t, d, 4*(n/2+1), "the suite's own data")
+	changedHeld, deletedHeld := diffRefs(h1, h2)
 	changed, deleted := reported(pages)
-	for _, r := range refs(v2) {
-		if r.Key != "ROOT" {
-			require.Truef(t, changed[r], "the change of %s %s is reported", r.Kind, r.Key)
-		}
+	for _, r := range changedHeld {
+		require.Truef(t, changed[r], "the change of %s %s is reported", r.Kind, r.Key)
 	}
 	gone := map[connectors.PayrollRef]bool{}
-	left := refs(v2)
-	for _, r := range refs(v1) {
-		if _, found := slices.BinarySearchFunc(left, r, compareRefs); !found {
-			gone[r] = true
-		}
+	for _, r := range deletedHeld {
+		gone[r] = true
 	}
-	require.Len(t, gone, 4*(n/2+1))
 	require.Equal(t, gone, deleted, "every record that is gone is reported deleted, and only those")
 	t.Logf("%d changed and %d deleted records came in %d pages", len(changed), len(deleted), len(pages))
 
@@ -157,13 +213,13 @@ func testPayrollChangesPaging(t *testing.T, s *payrollSuite) {
 		skip := slices.IndexFunc(pages, func(p *connectors.PayrollChanges) bool {
 			return len(p.Units)+len(p.Persons)+len(p.Engagements)+len(p.Leaves)+len(p.Deleted) > 0
 		})
-		partial := clonePayroll(v1)
+		partial := clonePayroll(h1)
 		for i, p := range pages {
 			if i != skip {
 				partial.Apply(p)
 			}
 		}
-		require.Falsef(t, samePayroll(v2, partial), "page %d carries changes the other pages do not", skip+1)
+		require.Falsef(t, samePayroll(h2, partial), "page %d carries changes the other pages do not", skip+1)
 	}
 }
 
@@ -198,6 +254,7 @@ func testPayrollChangesResume(t *testing.T, s *payrollSuite) {
 	start := s.snapshot(t)
 	v2 := bulkPayroll(n, " v2")
 	s.publish(t, v2)
+	h2 := s.held(t, v2)
 
 	first := s.page(t, start.Token)
 	held := clonePayroll(start)
@@ -207,17 +264,17 @@ func testPayrollChangesResume(t *testing.T, s *payrollSuite) {
 	// Stopped after persisting page 1's token: resume from it.
 	resumed := clonePayroll(held)
 	s.drain(t, resumed, persisted)
-	requireSamePayroll(t, v2, resumed, "resumed from page 1's token")
+	requireSamePayroll(t, h2, resumed, "resumed from page 1's token")
 
 	// Stopped before persisting it: page 1 comes again, harmlessly.
 	again := clonePayroll(held)
 	s.drain(t, again, start.Token)
-	requireSamePayroll(t, v2, again, "resumed from the token before page 1")
+	requireSamePayroll(t, h2, again, "resumed from the token before page 1")
 
 	// A token can be used more than once.
 	twice := clonePayroll(held)
 	s.drain(t, twice, persisted)
-	requireSamePayroll(t, v2, twice, "resumed from page 1's token a second time")
+	requireSamePayroll(t, h2, twice, "resumed from page 1's token a second time")
 }
 
 // A delivery that comes while a host is paging is not lost: the host ends
@@ -240,7 +297,7 @@ func testPayrollChangesPublishWhilePaging(t *testing.T, s *payrollSuite) {
 	s.publish(t, v3)
 
 	s.drain(t, state, first.Token)
-	requireSamePayroll(t, v3, state, "paging across a publish")
+	requireSamePayroll(t, s.held(t, v3), state, "paging across a publish")
 }
 
 // A snapshot's token, and the last page's, are "now": changes after them
@@ -254,7 +311,7 @@ func testPayrollChangesTokenOfNow(t *testing.T, s *payrollSuite) {
 
 	s.publish(t, payrollV2())
 	s.drain(t, state, page.Token)
-	requireSamePayroll(t, payrollV2(), state)
+	requireSamePayroll(t, s.held(t, payrollV2()), state)
 	now := state.Token
 	for range 2 {
 		requireNothing(t, s.page(t, now), "nothing after the last page's token")
@@ -264,9 +321,16 @@ func testPayrollChangesTokenOfNow(t *testing.T, s *payrollSuite) {
 	v3.Units[0].Name = "Hjørring Kommune (ny)"
 	s.publish(t, v3)
 	pages := s.drain(t, state, now)
-	requireSamePayroll(t, v3, state, "the next publish comes after the token of now")
+	requireSamePayroll(t, s.held(t, v3), state, "the next publish comes after the token of now")
 	changed, deleted := reported(pages)
-	require.True(t, changed[connectors.PayrollRef{Kind: connectors.PayrollUnitKind, Key: "ROOT"}], "the renamed root is reported")
+	c, d := diffRefs(s.held(t, payrollV2()), s.held(t, v3))
+	for _, r := range c {
+		require.Truef(t, changed[r], "the renamed %s %s is reported", r.Kind, r.Key)
+	}
+	if s.Project == nil {
+		require.True(t, changed[connectors.PayrollRef{Kind: connectors.PayrollUnitKind, Key: "ROOT"}], "the renamed root is reported")
+	}
+	require.Empty(t, d, "the suite's own data")
 	require.Empty(t, deleted)
 
 	snap := s.snapshot(t)
@@ -298,7 +362,7 @@ func testPayrollChangesCanceledContext(t *testing.T, s *payrollSuite) {
 	requireContextError(t, err, context.DeadlineExceeded, "changes")
 
 	s.drain(t, snap, snap.Token)
-	requireSamePayroll(t, payrollV2(), snap, "the token still works after the failed calls")
+	requireSamePayroll(t, s.held(t, payrollV2()), snap, "the token still works after the failed calls")
 }
 
 func testPayrollChangesAfterClose(t *testing.T, s *payrollSuite) {

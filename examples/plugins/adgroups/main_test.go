@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,39 +15,15 @@ import (
 	"github.com/orgsync/orgsync/connectors/connectortest"
 	"github.com/orgsync/orgsync/connectors/plugin"
 	"github.com/orgsync/orgsync/examples/plugins/internal/adplugin"
+	"github.com/orgsync/orgsync/examples/plugins/internal/plugintest"
 	"github.com/orgsync/orgsync/internal/adtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(adtest.Main(m)) }
 
-// bin is this plugin, built once for the tests.
-var bin struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// build builds the plugin with the go command that runs the tests.
+// build builds the plugin, once for the tests.
 func build(t *testing.T) string {
-	t.Helper()
-	bin.once.Do(func() {
-		goCmd, err := exec.LookPath("go")
-		if err != nil {
-			bin.err = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "adgroups-test-")
-		if err != nil {
-			bin.err = err
-			return
-		}
-		bin.path = filepath.Join(dir, "adgroups")
-		if out, err := exec.Command(goCmd, "build", "-o", bin.path, "github.com/orgsync/orgsync/examples/plugins/adgroups").CombinedOutput(); err != nil {
-			bin.err = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	require.NoError(t, bin.err)
-	return bin.path
+	return plugintest.Build(t, "github.com/orgsync/orgsync/examples/plugins/adgroups")
 }
 
 func ctxFor(t *testing.T, d time.Duration) context.Context {

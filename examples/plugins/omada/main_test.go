@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,43 +18,18 @@ import (
 	"github.com/orgsync/orgsync/connectors/omada"
 	"github.com/orgsync/orgsync/connectors/omada/omadatest"
 	"github.com/orgsync/orgsync/connectors/plugin"
+
+	"github.com/orgsync/orgsync/examples/plugins/internal/plugintest"
 )
 
-// bin is this plugin, built once for the tests.
-var bin struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// build builds the plugin with the go command that runs the tests.
+// build builds the plugin, once for the tests.
 func build(t *testing.T) string {
-	t.Helper()
-	bin.once.Do(func() {
-		goCmd, err := exec.LookPath("go")
-		if err != nil {
-			bin.err = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "omada-plugin-test-")
-		if err != nil {
-			bin.err = err
-			return
-		}
-		bin.path = filepath.Join(dir, "omada")
-		if out, err := exec.Command(goCmd, "build", "-o", bin.path, "github.com/orgsync/orgsync/examples/plugins/omada").CombinedOutput(); err != nil {
-			bin.err = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	require.NoError(t, bin.err)
-	return bin.path
+	return plugintest.Build(t, "github.com/orgsync/orgsync/examples/plugins/omada")
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bin.path != "" {
-		os.RemoveAll(filepath.Dir(bin.path))
-	}
+	plugintest.Cleanup()
 	os.Exit(code)
 }
 

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,8 @@ import (
 	"github.com/orgsync/orgsync/connectors/connectortest"
 	"github.com/orgsync/orgsync/connectors/opus"
 	"github.com/orgsync/orgsync/connectors/plugin"
+
+	"github.com/orgsync/orgsync/examples/plugins/internal/plugintest"
 )
 
 func TestOpen(t *testing.T) {
@@ -57,34 +57,9 @@ func TestOpen(t *testing.T) {
 	assert.True(t, errors.Is(err, flag.ErrHelp))
 }
 
-// bin is this plugin, built once for the tests.
-var bin struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// build builds the plugin with the go command that runs the tests.
+// build builds the plugin, once for the tests.
 func build(t *testing.T) string {
-	t.Helper()
-	bin.once.Do(func() {
-		goCmd, err := exec.LookPath("go")
-		if err != nil {
-			bin.err = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "opus-plugin-test-")
-		if err != nil {
-			bin.err = err
-			return
-		}
-		bin.path = filepath.Join(dir, "opus-plugin")
-		if out, err := exec.Command(goCmd, "build", "-o", bin.path, "github.com/orgsync/orgsync/examples/plugins/opus").CombinedOutput(); err != nil {
-			bin.err = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
-	})
-	require.NoError(t, bin.err)
-	return bin.path
+	return plugintest.Build(t, "github.com/orgsync/orgsync/examples/plugins/opus")
 }
 
 func ctxFor(t *testing.T, d time.Duration) context.Context {

@@ -36,6 +36,16 @@ type PayrollFixture struct {
 	// what it returns must pass connectors.CheckPayroll and hold nothing
 	// the published snapshot does not say.
 	Project func(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot
+	// Tears says that the source cannot be read at one instant: SD Løn
+	// answers the org tree, the persons and the employments in separate
+	// calls with no transaction between them, so a snapshot taken while
+	// a delivery lands may hold some kinds of record from before it and
+	// some from after. The suite then accepts such a snapshot in
+	// ConcurrentUse if every record in it is one version's, whole, and
+	// nothing that both versions hold alike is missing; the next
+	// Snapshot, or Changes from its token, brings the caller up to date.
+	// A source with one file or one transaction leaves it false.
+	Tears bool
 }
 
 // TestPayroll runs the Payroll conformance suite. open is called once per
@@ -261,8 +271,14 @@ func testPayrollConcurrentUse(t *testing.T, s *payrollSuite) {
 					return
 				}
 				if !samePayroll(snap, h1) && !samePayroll(snap, h2) {
-					t.Error("a snapshot taken during a publish is neither the old state nor the new")
-					return
+					if !s.Tears {
+						t.Error("a snapshot taken during a publish is neither the old state nor the new")
+						return
+					}
+					if err := tornFrom(snap, h1, h2); err != nil {
+						t.Errorf("a snapshot taken during a publish: %v", err)
+						return
+					}
 				}
 				if cr, ok := s.Payroll.(connectors.PayrollChangeReader); ok {
 					if _, err := cr.Changes(s.ctx, snap.Token); err != nil {

@@ -36,6 +36,7 @@ func TestConformance(t *testing.T) {
 				return nil
 			},
 			Project: func(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot { return sdtest.Held(s, today) },
+			Tears:   true, // four calls to SD, no transaction between them
 		}
 	})
 }

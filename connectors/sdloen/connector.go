@@ -83,6 +83,12 @@ func (c *Connector) Ping(ctx context.Context) error {
 // of today. Malformed records are left out and listed in Skipped. The
 // token is the moment before the reads began, so that a change
 // registered while they ran is read again by Changes, not lost.
+//
+// SD has no transaction across the four calls, so a snapshot taken while
+// SD registers changes may hold some records as they were before and
+// some as they are after (each record whole; an employment whose person
+// or unit the other call did not return is left out into Skipped).
+// Changes from its token, or the next Snapshot, brings it up to date.
 func (c *Connector) Snapshot(ctx context.Context) (*connectors.PayrollSnapshot, error) {
 	const op = "snapshot"
 	if err := c.begin(ctx, op); err != nil {

@@ -5,9 +5,7 @@ import (
 	"encoding/pem"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/orgsync/orgsync/connectors/plugin"
 	"github.com/orgsync/orgsync/connectors/sdloen"
 	"github.com/orgsync/orgsync/connectors/sdloen/sdtest"
+	"github.com/orgsync/orgsync/examples/plugins/internal/plugintest"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -48,12 +47,7 @@ func TestThroughThePluginBridge(t *testing.T) {
 		t.Skip("builds the plugin")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sdloen-plugin")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := plugintest.Build(t, pluginPkg)
 
 	srv := sdtest.NewTLS("XY", "SYplugin", "kodeord")
 	defer srv.Close()
@@ -105,4 +99,13 @@ func TestThroughThePluginBridge(t *testing.T) {
 	srv.ClearOverride("GetEmploymentChangedAtDate20111201")
 	_, err = cr.Changes(ctx, page.Token)
 	assert.NoError(t, err, "and the token resumes")
+}
+
+// pluginPkg is the package the tests build as a plugin binary.
+const pluginPkg = "github.com/orgsync/orgsync/examples/plugins/sdloen"
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	plugintest.Cleanup()
+	os.Exit(code)
 }

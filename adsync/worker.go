@@ -55,6 +55,10 @@ type Worker struct {
 	ReadBackEvery time.Duration
 	// OnReadBack, if set, hears about every pass.
 	OnReadBack func(rep *ReadBackReport, err error)
+	// OnBatch, if set, hears about every batch of events once its
+	// persons are done and it is acknowledged (for the event lag: each
+	// event names its registration).
+	OnBatch func(batch []orgmodel.Event)
 }
 
 // chore is work the worker does between batches on a schedule.
@@ -93,7 +97,10 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// Run processes events until ctx ends.
+// Run processes events until ctx ends. A batch begun when ctx ends is
+// finished and acknowledged first (its persons' operations are not cut
+// off halfway), bounded by the connector's own timeouts; a chore under
+// way (a reconciliation) is stopped, and runs again after a restart.
 func (w *Worker) Run(ctx context.Context) error {
 	sub, err := w.Model.Subscribe(w.Name)
 	if err != nil {
@@ -126,11 +133,15 @@ func (w *Worker) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := w.process(ctx, batch); err != nil {
+		work := context.WithoutCancel(ctx)
+		if err := w.process(work, batch); err != nil {
 			return err
 		}
-		if err := sub.Ack(ctx, batch[len(batch)-1]); err != nil {
+		if err := sub.Ack(work, batch[len(batch)-1]); err != nil {
 			return err
+		}
+		if w.OnBatch != nil {
+			w.OnBatch(batch)
 		}
 	}
 }

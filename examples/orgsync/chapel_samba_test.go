@@ -18,7 +18,14 @@ import (
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
-func TestMain(m *testing.M) { os.Exit(adtest.Main(m)) }
+func TestMain(m *testing.M) {
+	// The serve test runs this binary as orgsync itself, to stop it with
+	// a real SIGTERM.
+	if args := os.Getenv(asOrgsyncEnv); args != "" {
+		os.Exit(run(strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+	}
+	os.Exit(adtest.Main(m))
+}
 
 // TestChapelOnSamba runs the chapel command against the harness's Samba AD
 // DC through the real connector, configured from the environment as an

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,15 +13,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/orgmodel"
-	"github.com/orgsync/orgsync/orgmodel/intake"
 	"github.com/orgsync/orgsync/orgmodel/rules"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
+	"github.com/orgsync/orgsync/service"
 	"github.com/orgsync/orgsync/statedb"
 )
 
@@ -41,7 +38,9 @@ change is applied and shown.
 The configuration file:
 
   source: sd                 # the org model's name of the source (default: KIND)
-  connector: {…}             # the connector's own configuration
+  connector: {…}             # the connector's own configuration; for a plugin
+                             # (plugin, identityplugin): {path: BIN, args: […],
+                             # env: [NAME=VALUE…], sha256: HEX}
   rules: rules.yaml          # the org rules to run after a payroll import; none: skip
   identity:                  # an identity source's intake
     temporary_categories: [Vikar]
@@ -63,25 +62,14 @@ type importCmd struct {
 
 // importConfig is the configuration file.
 type importConfig struct {
-	Source    string          `yaml:"source"`
-	Connector yaml.Node       `yaml:"connector"`
-	Rules     string          `yaml:"rules"`
-	Identity  *identityConfig `yaml:"identity"`
-}
-
-// identityConfig is an identity source's intake.
-type identityConfig struct {
-	TemporaryCategories []string `yaml:"temporary_categories"`
-	UnitsFrom           string   `yaml:"units_from"`
-	AccountSystem       string   `yaml:"account_system"`
+	Source    string            `yaml:"source"`
+	Connector yaml.Node         `yaml:"connector"`
+	Rules     string            `yaml:"rules"`
+	Identity  *service.Identity `yaml:"identity"`
 }
 
 func runImport(args []string, stdout, stderr io.Writer) int {
-	kinds := make([]string, 0, len(importSources))
-	for k := range importSources {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
+	kinds := service.SourceKinds()
 	usage := fmt.Sprintf(importUsage, strings.Join(kinds, ", "))
 	if len(args) < 2 || (args[0] != "plan" && args[0] != "apply") {
 		fmt.Fprint(stderr, usage)
@@ -114,7 +102,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case fs.NArg() > 0:
 		return bad("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	case importSources[c.kind].open == nil:
+	case !slices.Contains(kinds, c.kind):
 		return bad("no source kind %q; the kinds are %s", clipArg(c.kind), strings.Join(kinds, ", "))
 	case c.config == "":
 		return bad("--config: the import's configuration is missing")
@@ -171,23 +159,19 @@ func (c *importCmd) run(ctx context.Context) int {
 	if err != nil {
 		return fail(1, "the org model in the state database: %v", err)
 	}
-	conn, err := importSources[c.kind].open(ctx, &cfg.Connector, filepath.Dir(c.config))
+	conn, err := service.OpenSource(ctx, c.kind, &cfg.Connector, filepath.Dir(c.config))
 	if err != nil {
 		return fail(connectorCode(err), "opening the %s connector: %v", c.kind, err)
 	}
 	if cl, ok := conn.(io.Closer); ok {
 		defer cl.Close()
 	}
-	snap, skipped, err := c.read(ctx, conn, cfg, model.Latest())
+	plan, err := service.PlanImport(ctx, model, service.Source{Name: cfg.Source, Identity: cfg.Identity}, conn, c.today)
 	if err != nil {
 		return fail(connectorCode(err), "%v", err)
 	}
-	cs, stats, err := orgmodel.Import(model.Latest(), snap, orgmodel.ImportOptions{Today: c.today})
-	if err != nil {
-		return fail(1, "the import: %v", err)
-	}
-	fp := importFingerprint(cs)
-	c.printPlan(cfg.Source, cs, stats, skipped, fp)
+	cs, skipped, fp := plan.Changes, plan.Skipped, plan.Fingerprint()
+	c.printPlan(cfg.Source, cs, plan.Stats, skipped, fp)
 	if c.sub == "plan" {
 		if !cs.IsEmpty() {
 			fmt.Fprintf(c.stdout, "to apply exactly this plan: orgsync import apply %s --config %s --db %s --fingerprint %s\n", c.kind, c.config, c.db, fp)
@@ -198,13 +182,13 @@ func (c *importCmd) run(ctx context.Context) int {
 		return fail(1, "the plan is no longer the one reviewed (fingerprint %s, not %s); nothing was imported. Run plan again", fp, c.fingerprint)
 	}
 	if !cs.IsEmpty() {
-		reg, err := model.Apply(ctx, cs, orgmodel.Registration{Time: time.Now(), Actor: "orgsync import " + cfg.Source})
+		reg, err := plan.Apply(ctx, model, "orgsync import "+cfg.Source, time.Now())
 		if err != nil {
 			return fail(1, "applying the import: %v", err)
 		}
 		fmt.Fprintf(c.stdout, "imported as registration %d.\n", reg.Seq)
 	}
-	if !importSources[c.kind].payroll || cfg.Rules == "none" {
+	if !plan.Payroll || cfg.Rules == "none" {
 		return skippedCode(skipped)
 	}
 	if cfg.Rules == "" {
@@ -247,40 +231,10 @@ func (c *importCmd) readConfig() (*importConfig, error) {
 	if cfg.Source == "" {
 		cfg.Source = c.kind
 	}
-	if !importSources[c.kind].payroll && cfg.Identity == nil {
+	if !service.IsPayrollKind(c.kind) && cfg.Identity == nil {
 		return nil, fmt.Errorf("--config %s: an identity source needs an identity section (temporary_categories, units_from)", c.config)
 	}
 	return &cfg, nil
-}
-
-// read takes the source's snapshot and turns it into the org model's.
-func (c *importCmd) read(ctx context.Context, conn any, cfg *importConfig, v orgmodel.View) (orgmodel.Snapshot, []connectors.SkippedRecord, error) {
-	switch src := conn.(type) {
-	case connectors.Payroll:
-		ps, err := src.Snapshot(ctx)
-		if err != nil {
-			return orgmodel.Snapshot{}, nil, fmt.Errorf("reading the payroll: %w", err)
-		}
-		// What the intake refuses is left out and listed, as what the
-		// connector could not read is: one bad row does not stop the import.
-		return intake.PayrollSkipping(cfg.Source, ps, intake.PayrollOptions{})
-	case connectors.IdentitySource:
-		is, err := src.Identities(ctx)
-		if err != nil {
-			return orgmodel.Snapshot{}, nil, fmt.Errorf("reading the identities: %w", err)
-		}
-		id := cfg.Identity
-		opts := intake.IdentityOptions{TemporaryCategories: id.TemporaryCategories, AccountSystem: id.AccountSystem}
-		if id.UnitsFrom != "" {
-			opts.Unit = func(key string) (uuid.UUID, bool) {
-				u := orgmodel.SourceID(id.UnitsFrom, orgmodel.KindUnit, key)
-				_, ok := v.Object(u)
-				return u, ok
-			}
-		}
-		return intake.IdentitiesSkipping(cfg.Source, is, opts)
-	}
-	return orgmodel.Snapshot{}, nil, fmt.Errorf("the %s connector is neither a payroll nor an identity source", c.kind)
 }
 
 // printPlan prints what the import changes, and what the source skipped.
@@ -320,12 +274,6 @@ func listed(w io.Writer, lines []string, limit int) {
 	}
 }
 
-// importFingerprint identifies a plan: the hash of its changes.
-func importFingerprint(cs *orgmodel.ChangeSet) string {
-	h := sha256.Sum256([]byte(cs.String()))
-	return hex.EncodeToString(h[:8])
-}
-
 // rules runs the org rules after a payroll import and applies what they
 // change.
 func (c *importCmd) rules(ctx context.Context, cfg *importConfig, m *orgmodel.Model) int {
@@ -346,16 +294,10 @@ func (c *importCmd) rules(ctx context.Context, cfg *importConfig, m *orgmodel.Mo
 		fmt.Fprintf(c.stderr, "orgsync import apply: rules %s:\n  %s\n", name, indent(rulesConfigErrors(name, data, err).Error()))
 		return 2
 	}
-	res, err := set.Plan(m.Latest(), timeline.Since(c.today))
+	res, err := service.RunRules(ctx, m, set, c.today, "orgsync import: the org rules", time.Now())
 	if err != nil {
 		fmt.Fprintf(c.stderr, "orgsync import apply: the org rules: %v\n", err)
 		return 1
-	}
-	if !res.Changes.IsEmpty() {
-		if _, err := rules.Apply(ctx, m, res, orgmodel.Registration{Time: time.Now(), Actor: "orgsync import: the org rules"}); err != nil {
-			fmt.Fprintf(c.stderr, "orgsync import apply: applying the org rules: %v\n", err)
-			return 1
-		}
 	}
 	fmt.Fprintf(c.stdout, "the org rules: %d object(s) changed, %d conflict(s) for a person to decide (orgsync rules plan shows them).\n", len(res.By), len(res.Conflicts))
 	return 0

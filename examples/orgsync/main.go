@@ -25,6 +25,7 @@ var commands = []command{
 	{"mail", "check, test and preview the mail configuration; list, requeue and send the outbox", runMail},
 	{"catalogue", "validate and show the boarding catalogue: systems, equipment, job roles, birthrights", runCatalogue},
 	{"orders", "list the boarding orders, and show one with its tasks and its timeline", runOrders},
+	{"serve", "run orgsync as a service: sources, sync, chapel, boarding, mail and reports on their schedules, with an HTTP API", runServe},
 	{"payroll-export", "write the synthetic municipality as a payroll delivery (files)", runPayrollExport},
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
 	"github.com/orgsync/orgsync/examples/internal/adconfig"
+	"github.com/orgsync/orgsync/internal/yamlpos"
 	"github.com/orgsync/orgsync/orgmodel/synth"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 	"github.com/orgsync/orgsync/username"
@@ -368,35 +369,7 @@ func policyKey(err error) string {
 
 // lineOf returns the line of a dotted key in the document ("sync.groups.1"
 // is the second group rule), or of the nearest key above it that is there.
-func lineOf(root *yaml.Node, key string) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := 0
-	for _, part := range strings.Split(key, ".") {
-		var next *yaml.Node
-		switch n.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == part {
-					line, next = n.Content[i].Line, n.Content[i+1]
-					break
-				}
-			}
-		case yaml.SequenceNode:
-			if i, err := strconv.Atoi(part); err == nil && i >= 0 && i < len(n.Content) {
-				next = n.Content[i]
-				line = next.Line
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-	}
-	return line
-}
+func lineOf(root *yaml.Node, key string) int { return yamlpos.Line(root, key) }
 
 func or(v, def string) string {
 	if v != "" {

@@ -9,8 +9,9 @@
 //     Enabler, PasswordSetter, GroupManager and ChangeReader — discovered
 //     by type assertion, as database/sql discovers what a driver can do;
 //   - the Payroll contract (SD Løn, OPUS, a file export): a snapshot of
-//     units, persons, engagements and leaves with their history, and the
-//     optional PayrollChangeReader for what changed since an opaque token;
+//     units, persons, engagements, leaves and manager roles with their
+//     history, and the optional PayrollChangeReader for what changed
+//     since an opaque token;
 //     CheckPayroll checks what a payroll connector delivers;
 //   - the IdentitySource contract (Omada and its kind): identities with
 //     their accounts and addresses, and service accounts bound to units;

@@ -8,8 +8,9 @@ import (
 )
 
 // Payroll is the contract of a payroll connector (SD Løn, OPUS, a file
-// export): the source of the payroll org tree, the persons employed and
-// their engagements. Its core is a full snapshot; a connector that can
+// export): the source of the payroll org tree, the persons employed,
+// their engagements and, where the payroll system marks them, the manager
+// roles. Its core is a full snapshot; a connector that can
 // tell what changed since an earlier snapshot also implements
 // [PayrollChangeReader].
 //
@@ -59,6 +60,11 @@ type PayrollSnapshot struct {
 	Engagements []PayrollEngagement
 	// Leaves are periods of leave from engagements.
 	Leaves []PayrollLeave
+	// Managers are the manager roles the payroll system marks (OPUS's
+	// isManager). A connector whose source has no manager records (SD
+	// Løn, whose managers follow from "_leder" units through the org
+	// rules; a file export) leaves it empty.
+	Managers []PayrollManager
 	// Token is the snapshot's position in the change feed, for
 	// [PayrollChangeReader]; empty for a connector without one.
 	Token Token
@@ -80,6 +86,8 @@ type PayrollChanges struct {
 	Engagements []PayrollEngagement
 	// Leaves are the leaves that are new or changed, likewise.
 	Leaves []PayrollLeave
+	// Managers are the manager roles that are new or changed, likewise.
+	Managers []PayrollManager
 	// Deleted are the records that no longer exist at all.
 	Deleted []PayrollRef
 	// Token resumes after this page.
@@ -101,6 +109,7 @@ const (
 	PayrollPersonKind                            // a PayrollPerson
 	PayrollEngagementKind                        // a PayrollEngagement
 	PayrollLeaveKind                             // a PayrollLeave
+	PayrollManagerKind                           // a PayrollManager
 )
 
 var payrollKindNames = [...]string{
@@ -108,10 +117,11 @@ var payrollKindNames = [...]string{
 	PayrollPersonKind:     "person",
 	PayrollEngagementKind: "engagement",
 	PayrollLeaveKind:      "leave",
+	PayrollManagerKind:    "manager",
 }
 
-// String returns the kind's name: "unit", "person", "engagement" or
-// "leave".
+// String returns the kind's name: "unit", "person", "engagement", "leave"
+// or "manager".
 func (k PayrollKind) String() string {
 	if k.Valid() {
 		return payrollKindNames[k]
@@ -120,7 +130,7 @@ func (k PayrollKind) String() string {
 }
 
 // Valid reports whether k is one of the kinds above.
-func (k PayrollKind) Valid() bool { return k >= PayrollUnitKind && k <= PayrollLeaveKind }
+func (k PayrollKind) Valid() bool { return k >= PayrollUnitKind && k <= PayrollManagerKind }
 
 // PayrollRef names a payroll record by kind and key.
 type PayrollRef struct {
@@ -191,5 +201,30 @@ type PayrollLeave struct {
 	// Type is the kind of leave ("Barsel", "Tjenestefri").
 	Type string
 	// Valid are the days of leave.
+	Valid timeline.Interval
+}
+
+// PayrollManager is one row of a manager role's history: a person, most
+// often through one of their engagements, manages a unit. OS2mo's OPUS
+// import makes one of every employee that OPUS marks isManager.
+type PayrollManager struct {
+	// Key identifies the manager role; the same on every row of it. A
+	// connector that derives roles from engagements uses a key derived
+	// from the engagement's (OPUS: the employment number).
+	Key string
+	// Unit is the key of the unit managed.
+	Unit string
+	// Person is the key of the manager.
+	Person string
+	// Engagement is the key of the engagement that gives the role, or ""
+	// when the source names only the person.
+	Engagement string
+	// Type is the kind of manager ("Leder", "Direktør"; OPUS: the
+	// position).
+	Type string
+	// Level is the manager level ("1.02": OPUS's superiorLevel and
+	// subordinateLevel).
+	Level string
+	// Valid are the days this row holds.
 	Valid timeline.Interval
 }

@@ -12,8 +12,8 @@ import (
 // its Token, applying every page in turn, holds what a new Snapshot would
 // return:
 //
-//   - each record in the page's Units, Persons, Engagements and Leaves
-//     replaces every row of that kind and key the snapshot has (a record's
+//   - each record in the page's Units, Persons, Engagements, Leaves and
+//     Managers replaces every row of that kind and key the snapshot has (a record's
 //     rows are its whole history);
 //   - each record in Deleted loses every row of its kind and key; a
 //     record that the snapshot does not have, or of a kind that is not
@@ -26,7 +26,7 @@ import (
 // (see [CheckPayrollChanges]) and does not check references between
 // records, which may be dangling until the last page is applied.
 //
-// Afterwards each of the four lists is in a deterministic order: sorted by
+// Afterwards each of the five lists is in a deterministic order: sorted by
 // Key (byte order), then by Valid.From, then by Valid.To; rows equal in all
 // three keep their order, the snapshot's before the page's. So applying the
 // same pages to the same snapshot always gives the same lists, whatever
@@ -54,6 +54,7 @@ func (s *PayrollSnapshot) Apply(c *PayrollChanges) {
 	s.Persons = applyRows(s.Persons, c.Persons, gone[PayrollPersonKind], func(p *PayrollPerson) (string, timeline.Interval) { return p.Key, p.Valid })
 	s.Engagements = applyRows(s.Engagements, c.Engagements, gone[PayrollEngagementKind], func(e *PayrollEngagement) (string, timeline.Interval) { return e.Key, e.Valid })
 	s.Leaves = applyRows(s.Leaves, c.Leaves, gone[PayrollLeaveKind], func(l *PayrollLeave) (string, timeline.Interval) { return l.Key, l.Valid })
+	s.Managers = applyRows(s.Managers, c.Managers, gone[PayrollManagerKind], func(m *PayrollManager) (string, timeline.Interval) { return m.Key, m.Valid })
 	s.Token = c.Token
 	s.Skipped = CapSkipped(slices.Concat(s.Skipped, c.Skipped))
 }

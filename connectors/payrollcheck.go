@@ -60,12 +60,12 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // bounded, text that is UTF-8 without control characters, intervals that
 // hold a day, fractions from 0 to 1), rows of one key that never overlap,
 // references to records that exist and are valid on every day of the
-// referring row, and a unit tree without cycles on any day. It returns
-// every problem found, joined, each a *[RecordError]; nil if there are
-// none.
+// referring row (a manager's engagement only if it names one), and a
+// unit tree without cycles on any day. It returns every problem found,
+// joined, each a *[RecordError]; nil if there are none.
 func CheckPayroll(s *PayrollSnapshot) error {
 	c := checker{}
-	c.rows(s.Units, s.Persons, s.Engagements, s.Leaves)
+	c.rows(s.Units, s.Persons, s.Engagements, s.Leaves, s.Managers)
 	units := index(s.Units, func(u PayrollUnit) (string, timeline.Interval) { return u.Key, u.Valid })
 	persons := index(s.Persons, func(p PayrollPerson) (string, timeline.Interval) { return p.Key, p.Valid })
 	engs := index(s.Engagements, func(e PayrollEngagement) (string, timeline.Interval) { return e.Key, e.Valid })
@@ -81,6 +81,13 @@ func CheckPayroll(s *PayrollSnapshot) error {
 	for i, l := range s.Leaves {
 		c.ref(PayrollLeaveKind, i, l.Key, "Engagement", l.Engagement, l.Valid, engs)
 	}
+	for i, m := range s.Managers {
+		c.ref(PayrollManagerKind, i, m.Key, "Unit", m.Unit, m.Valid, units)
+		c.ref(PayrollManagerKind, i, m.Key, "Person", m.Person, m.Valid, persons)
+		if m.Engagement != "" {
+			c.ref(PayrollManagerKind, i, m.Key, "Engagement", m.Engagement, m.Valid, engs)
+		}
+	}
 	if len(c.errs) == 0 {
 		c.cycles(s.Units)
 	}
@@ -92,7 +99,7 @@ func CheckPayroll(s *PayrollSnapshot) error {
 // page.
 func CheckPayrollChanges(p *PayrollChanges) error {
 	c := checker{}
-	c.rows(p.Units, p.Persons, p.Engagements, p.Leaves)
+	c.rows(p.Units, p.Persons, p.Engagements, p.Leaves, p.Managers)
 	for i, d := range p.Deleted {
 		if !d.Kind.Valid() {
 			c.add(d.Kind, i, d.Key, "Kind", fmt.Errorf("unknown kind of record (%d)", d.Kind))
@@ -112,7 +119,7 @@ func (c *checker) add(k PayrollKind, i int, key, field string, err error) {
 }
 
 // rows checks every row's fields, and that rows of one key do not overlap.
-func (c *checker) rows(units []PayrollUnit, persons []PayrollPerson, engs []PayrollEngagement, leaves []PayrollLeave) {
+func (c *checker) rows(units []PayrollUnit, persons []PayrollPerson, engs []PayrollEngagement, leaves []PayrollLeave, managers []PayrollManager) {
 	for i, u := range units {
 		k := PayrollUnitKind
 		c.row(k, i, u.Key, u.Valid)
@@ -160,10 +167,26 @@ func (c *checker) rows(units []PayrollUnit, persons []PayrollPerson, engs []Payr
 		}
 		c.text(k, i, l.Key, "Type", l.Type, false)
 	}
+	for i, m := range managers {
+		k := PayrollManagerKind
+		c.row(k, i, m.Key, m.Valid)
+		c.key(k, i, m.Key, "Unit", m.Unit)
+		c.key(k, i, m.Key, "Person", m.Person)
+		c.key(k, i, m.Key, "Engagement", m.Engagement)
+		if m.Unit == "" {
+			c.add(k, i, m.Key, "Unit", errors.New("empty"))
+		}
+		if m.Person == "" {
+			c.add(k, i, m.Key, "Person", errors.New("empty"))
+		}
+		c.text(k, i, m.Key, "Type", m.Type, false)
+		c.text(k, i, m.Key, "Level", m.Level, false)
+	}
 	overlaps(c, PayrollUnitKind, units, func(u PayrollUnit) (string, timeline.Interval) { return u.Key, u.Valid })
 	overlaps(c, PayrollPersonKind, persons, func(p PayrollPerson) (string, timeline.Interval) { return p.Key, p.Valid })
 	overlaps(c, PayrollEngagementKind, engs, func(e PayrollEngagement) (string, timeline.Interval) { return e.Key, e.Valid })
 	overlaps(c, PayrollLeaveKind, leaves, func(l PayrollLeave) (string, timeline.Interval) { return l.Key, l.Valid })
+	overlaps(c, PayrollManagerKind, managers, func(m PayrollManager) (string, timeline.Interval) { return m.Key, m.Valid })
 }
 
 // row checks what every row has: a key and an interval.

@@ -33,7 +33,9 @@
 // the suite then compares what the connector delivers with Project of
 // what it published, as strictly as without. Project may only narrow —
 // leave out a field, a record or history the source does not keep, or
-// write a key as the source writes it — never invent.
+// write a key as the source writes it — never invent. A source without
+// manager records (SD Løn, a file export) drops the snapshot's Managers
+// in its Project; OPUS keeps the roles it can hold (opus.Held).
 //
 // It checks that a snapshot holds exactly what was published, history rows,
 // any script, LDAP's special characters, fields at their limits and

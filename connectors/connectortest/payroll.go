@@ -34,7 +34,9 @@ type PayrollFixture struct {
 	// source does not have, a record it cannot hold, history it does
 	// not keep, or write a key as the source writes it), never invent:
 	// what it returns must pass connectors.CheckPayroll and hold nothing
-	// the published snapshot does not say.
+	// the published snapshot does not say. A source without manager
+	// records (SD Løn, a file export) sets Managers to nil here; one that
+	// holds only some (OPUS: a role on an engagement row) keeps those.
 	Project func(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot
 	// Tears says that the source cannot be read at one instant: SD Løn
 	// answers the org tree, the persons and the employments in separate
@@ -151,6 +153,7 @@ func requireSamePayroll(t *testing.T, want, got *connectors.PayrollSnapshot, msg
 	require.Equal(t, w.Persons, g.Persons, msgAndArgs...)
 	require.Equal(t, w.Engagements, g.Engagements, msgAndArgs...)
 	require.Equal(t, w.Leaves, g.Leaves, msgAndArgs...)
+	require.Equal(t, w.Managers, g.Managers, msgAndArgs...)
 }
 
 func samePayroll(a, b *connectors.PayrollSnapshot) bool {
@@ -184,6 +187,13 @@ func testPayrollRoundTrip(t *testing.T, s *payrollSuite) {
 		rows[u.Key]++
 	}
 	require.Len(t, rowsOf(held.Units, "SKOLE"), rows["SKOLE"], "both rows of a renamed unit")
+	managers := map[string]int{}
+	for _, m := range got.Managers {
+		managers[m.Key]++
+	}
+	for _, m := range held.Managers {
+		require.NotZerof(t, managers[m.Key], "the manager role %s, as published", m.Key)
+	}
 	if _, ok := s.Payroll.(connectors.PayrollChangeReader); ok {
 		require.NotEmpty(t, got.Token, "a connector with a change feed sets the snapshot's token")
 	}
@@ -210,6 +220,9 @@ func testPayrollSnapshotIsTheCallers(t *testing.T, s *payrollSuite) {
 	got.Engagements = got.Engagements[:1]
 	got.Engagements[0].Fraction = 0.01
 	got.Leaves = nil
+	for i := range got.Managers {
+		got.Managers[i].Level = "changed"
+	}
 	requireSamePayroll(t, s.held(t, want), s.snapshot(t))
 }
 

@@ -62,6 +62,9 @@ func reported(pages []*connectors.PayrollChanges) (changed, deleted map[connecto
 		for _, l := range p.Leaves {
 			changed[connectors.PayrollRef{Kind: connectors.PayrollLeaveKind, Key: l.Key}] = true
 		}
+		for _, m := range p.Managers {
+			changed[connectors.PayrollRef{Kind: connectors.PayrollManagerKind, Key: m.Key}] = true
+		}
 		for _, d := range p.Deleted {
 			deleted[d] = true
 		}
@@ -76,13 +79,15 @@ func requireNothing(t *testing.T, page *connectors.PayrollChanges, msg string) {
 	require.Empty(t, page.Persons, msg)
 	require.Empty(t, page.Engagements, msg)
 	require.Empty(t, page.Leaves, msg)
+	require.Empty(t, page.Managers, msg)
 	require.Empty(t, page.Deleted, msg)
 	require.False(t, page.More, msg)
 }
 
 // The changes from one delivery to the next, applied to the first
-// snapshot, give the second: a rename from a date, a move, a hire, and
-// deletions, which are reported as such.
+// snapshot, give the second: a rename from a date, a move, a hire, a
+// manager's new level and a role that ends, and deletions, which are
+// reported as such.
 func testPayrollChanges(t *testing.T, s *payrollSuite) {
 	s.publish(t, payrollV1())
 	state := s.snapshot(t)
@@ -117,6 +122,24 @@ func testPayrollChanges(t *testing.T, s *payrollSuite) {
 				require.Len(t, rowsOf(p.Units, "SKOLE"), len(rowsOf(h2.Units, "SKOLE")), "a changed record comes with all its rows")
 			}
 		}
+	}
+	// A manager whose level changed comes with it, and no longer with the
+	// old one, if the source holds the role at all.
+	levels := func(ms []connectors.PayrollManager) (out []string) {
+		for _, m := range ms {
+			if m.Key == "E1" {
+				out = append(out, m.Level)
+			}
+		}
+		return out
+	}
+	if old, now := levels(h1.Managers), levels(h2.Managers); len(now) > 0 && !slices.Equal(old, now) {
+		var got []string
+		for _, p := range pages {
+			got = append(got, levels(p.Managers)...)
+		}
+		require.Equal(t, now, got, "manager E1's new level is reported")
+		require.Equal(t, now, levels(state.Managers), "and applied")
 	}
 }
 
@@ -166,6 +189,9 @@ func recordsOf(s *connectors.PayrollSnapshot) map[connectors.PayrollRef][]any {
 	for _, l := range c.Leaves {
 		add(connectors.PayrollLeaveKind, l.Key, l)
 	}
+	for _, x := range c.Managers {
+		add(connectors.PayrollManagerKind, x.Key, x)
+	}
 	return m
 }
 
@@ -211,7 +237,7 @@ func testPayrollChangesPaging(t *testing.T, s *payrollSuite) {
 	// lose what it carries.
 	if len(pages) > 1 {
 		skip := slices.IndexFunc(pages, func(p *connectors.PayrollChanges) bool {
-			return len(p.Units)+len(p.Persons)+len(p.Engagements)+len(p.Leaves)+len(p.Deleted) > 0
+			return len(p.Units)+len(p.Persons)+len(p.Engagements)+len(p.Leaves)+len(p.Managers)+len(p.Deleted) > 0
 		})
 		partial := clonePayroll(h1)
 		for i, p := range pages {
@@ -237,6 +263,9 @@ func refs(s *connectors.PayrollSnapshot) []connectors.PayrollRef {
 	}
 	for _, l := range s.Leaves {
 		out = append(out, connectors.PayrollRef{Kind: connectors.PayrollLeaveKind, Key: l.Key})
+	}
+	for _, m := range s.Managers {
+		out = append(out, connectors.PayrollRef{Kind: connectors.PayrollManagerKind, Key: m.Key})
 	}
 	slices.SortFunc(out, compareRefs)
 	return slices.Compact(out)

@@ -73,13 +73,25 @@ func payrollV1() *connectors.PayrollSnapshot {
 			{Key: "L2", Engagement: "E2", Type: "Tjenestefri", Valid: between(date(2022, 1, 1), date(2022, 2, 1))},
 			{Key: "L3", Engagement: "E1", Type: specials, Valid: since(date(2030, 1, 1))},
 		},
+		// Managers as OPUS marks them (keyed by the engagement, over an
+		// engagement row's days, the position as the type), and one that
+		// names only the person, with history.
+		Managers: []connectors.PayrollManager{
+			{Key: "E1", Unit: "SKOLE", Person: "0101901234", Engagement: "E1", Type: "Viceskoleleder", Level: "1.02", Valid: since(date(2024, 8, 1))},
+			{Key: "E7", Unit: "LEDER", Person: "P-RU", Engagement: "E7", Type: "Skoleleder", Level: "2.01", Valid: since(date(2026, 3, 1))},
+			{Key: "E9", Unit: "ROOT", Person: "P-DASH", Engagement: "E9", Valid: since(y2000)},
+			{Key: "M-PERSON", Unit: "SPECIAL", Person: "P-GR", Type: specials, Level: scripts, Valid: between(date(2021, 1, 1), date(2023, 1, 1))},
+			{Key: "M-PERSON", Unit: "SPECIAL", Person: "P-GR", Type: specials, Level: "3", Valid: since(date(2023, 1, 1))},
+		},
 	}
 }
 
 // payrollV2 is payrollV1 a day later: SKOLE is renamed from a date (a new
 // history row), E6 moves to another unit from a date, a person is hired
-// (P-NEW, with E-NEW), and engagement E7 and leave L3 are deleted. The
-// records that change are in changedV2; the ones deleted in deletedV2.
+// (P-NEW, with E-NEW), engagement E7 (and with it its manager role) and
+// leave L3 are deleted, manager E1's level changes and manager E9's role
+// ends. The records that change are in changedV2; the ones deleted in
+// deletedV2.
 func payrollV2() *connectors.PayrollSnapshot {
 	s := payrollV1()
 	renamed := date(2027, 8, 1)
@@ -104,6 +116,15 @@ func payrollV2() *connectors.PayrollSnapshot {
 	s.Engagements = slices.DeleteFunc(s.Engagements, func(e connectors.PayrollEngagement) bool { return e.Key == "E7" })
 	s.Engagements = append(s.Engagements, connectors.PayrollEngagement{Key: "E-NEW", Person: "P-NEW", Unit: "SKOLE", JobFunction: "Lærer", Fraction: 1, Valid: timeline.Since(date(2026, 9, 1))})
 	s.Leaves = slices.DeleteFunc(s.Leaves, func(l connectors.PayrollLeave) bool { return l.Key == "L3" })
+	s.Managers = slices.DeleteFunc(s.Managers, func(m connectors.PayrollManager) bool { return m.Key == "E7" })
+	for i, m := range s.Managers {
+		switch m.Key {
+		case "E1":
+			s.Managers[i].Level = "1.01"
+		case "E9":
+			s.Managers[i].Valid.To = date(2026, 10, 1)
+		}
+	}
 	return s
 }
 
@@ -113,10 +134,13 @@ var (
 		{Kind: connectors.PayrollPersonKind, Key: "P-NEW"},
 		{Kind: connectors.PayrollEngagementKind, Key: "E6"},
 		{Kind: connectors.PayrollEngagementKind, Key: "E-NEW"},
+		{Kind: connectors.PayrollManagerKind, Key: "E1"},
+		{Kind: connectors.PayrollManagerKind, Key: "E9"},
 	}
 	deletedV2 = []connectors.PayrollRef{
 		{Kind: connectors.PayrollEngagementKind, Key: "E7"},
 		{Kind: connectors.PayrollLeaveKind, Key: "L3"},
+		{Kind: connectors.PayrollManagerKind, Key: "E7"},
 	}
 )
 
@@ -146,6 +170,7 @@ func clonePayroll(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot {
 		Persons:     slices.Clone(s.Persons),
 		Engagements: slices.Clone(s.Engagements),
 		Leaves:      slices.Clone(s.Leaves),
+		Managers:    slices.Clone(s.Managers),
 		Token:       s.Token,
 	}
 }
@@ -170,6 +195,10 @@ func canonical(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot {
 	slices.SortFunc(c.Leaves, func(a, b connectors.PayrollLeave) int {
 		return cmp.Or(byRow(a.Key, a.Valid, b.Key, b.Valid), cmp.Compare(a.Engagement, b.Engagement), cmp.Compare(a.Type, b.Type))
 	})
+	slices.SortFunc(c.Managers, func(a, b connectors.PayrollManager) int {
+		return cmp.Or(byRow(a.Key, a.Valid, b.Key, b.Valid), cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Person, b.Person),
+			cmp.Compare(a.Engagement, b.Engagement), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Level, b.Level))
+	})
 	// nil and empty lists are the same set.
 	if c.Units == nil {
 		c.Units = []connectors.PayrollUnit{}
@@ -182,6 +211,9 @@ func canonical(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot {
 	}
 	if c.Leaves == nil {
 		c.Leaves = []connectors.PayrollLeave{}
+	}
+	if c.Managers == nil {
+		c.Managers = []connectors.PayrollManager{}
 	}
 	return c
 }

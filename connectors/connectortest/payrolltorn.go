@@ -59,6 +59,11 @@ func refersToMissing(rows []any, got map[connectors.PayrollRef][]any) bool {
 			if missing(connectors.PayrollEngagementKind, r.Engagement) {
 				return true
 			}
+		case connectors.PayrollManager:
+			if missing(connectors.PayrollUnitKind, r.Unit) || missing(connectors.PayrollPersonKind, r.Person) ||
+				missing(connectors.PayrollEngagementKind, r.Engagement) {
+				return true
+			}
 		}
 	}
 	return false

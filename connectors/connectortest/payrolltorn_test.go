@@ -17,7 +17,7 @@ func TestTornFrom(t *testing.T) {
 	require.False(t, samePayroll(v1, v2), "the suite's own data")
 
 	mix := clonePayroll(v1) // the org tree and persons of v1, the rest of v2
-	mix.Engagements, mix.Leaves = clonePayroll(v2).Engagements, clonePayroll(v2).Leaves
+	mix.Engagements, mix.Leaves, mix.Managers = clonePayroll(v2).Engagements, clonePayroll(v2).Leaves, clonePayroll(v2).Managers
 	pruneDangling(mix) // as a connector leaves them out, into Skipped
 	require.NoError(t, connectors.CheckPayroll(mix), "the test's own data")
 	require.False(t, samePayroll(mix, v1) || samePayroll(mix, v2), "the test's own data")
@@ -35,6 +35,12 @@ func TestTornFrom(t *testing.T) {
 	require.NoError(t, connectors.CheckPayroll(missing), "the test's own data")
 	require.ErrorContains(t, tornFrom(missing, v1, v2), "missing")
 
+	// Likewise a manager role alike in both versions.
+	noManager := clonePayroll(mix)
+	noManager.Managers = slices.DeleteFunc(noManager.Managers, func(m connectors.PayrollManager) bool { return m.Key == "M-PERSON" })
+	require.Less(t, len(noManager.Managers), len(mix.Managers), "the suite's own data")
+	require.EqualError(t, tornFrom(noManager, v1, v2), `manager "M-PERSON" is in both versions alike but missing`)
+
 	// A person alike in both versions, left out with what refers to
 	// them, is missing; what refers to them is excused.
 	orphan := clonePayroll(mix)
@@ -46,8 +52,9 @@ func TestTornFrom(t *testing.T) {
 	require.EqualError(t, tornFrom(orphan, v1, v2), `person "`+gone+`" is in both versions alike but missing`)
 }
 
-// pruneDangling drops the engagements whose person or unit s lacks and
-// the leaves whose engagement it lacks.
+// pruneDangling drops the engagements whose person or unit s lacks, and
+// the leaves and manager roles whose engagement (or unit or person) it
+// lacks.
 func pruneDangling(s *connectors.PayrollSnapshot) {
 	has := recordsOf(s)
 	in := func(k connectors.PayrollKind, key string) bool {
@@ -60,5 +67,9 @@ func pruneDangling(s *connectors.PayrollSnapshot) {
 	has = recordsOf(s)
 	s.Leaves = slices.DeleteFunc(s.Leaves, func(l connectors.PayrollLeave) bool {
 		return !in(connectors.PayrollEngagementKind, l.Engagement)
+	})
+	s.Managers = slices.DeleteFunc(s.Managers, func(m connectors.PayrollManager) bool {
+		return !in(connectors.PayrollUnitKind, m.Unit) || !in(connectors.PayrollPersonKind, m.Person) ||
+			(m.Engagement != "" && !in(connectors.PayrollEngagementKind, m.Engagement))
 	})
 }

@@ -81,6 +81,7 @@ func (p *Payroll) Publish(s *connectors.PayrollSnapshot) error {
 	v.persons.add(s.Persons)
 	v.engagements.add(s.Engagements)
 	v.leaves.add(s.Leaves)
+	v.managers.add(s.Managers)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -114,13 +115,15 @@ func (p *Payroll) Snapshot(ctx context.Context) (*connectors.PayrollSnapshot, er
 		Persons:     v.persons.all(),
 		Engagements: v.engagements.all(),
 		Leaves:      v.leaves.all(),
+		Managers:    v.managers.allOrNil(),
 		Token:       p.token(latest, latest, 0),
 	}, nil
 }
 
 // Changes returns the records that changed after the token, each with all
 // its rows, and the records deleted, at most ChangePageSize of them a page,
-// units first, then persons, engagements and leaves, each kind by key.
+// units first, then persons, engagements, leaves and managers, each kind
+// by key.
 //
 // A page's token fixes the version the pages lead to, so a Publish while
 // the caller pages does not shift the pages under it: the caller reaches
@@ -241,6 +244,7 @@ type payrollVersion struct {
 	persons     rows[connectors.PayrollPerson]
 	engagements rows[connectors.PayrollEngagement]
 	leaves      rows[connectors.PayrollLeave]
+	managers    rows[connectors.PayrollManager]
 }
 
 func newPayrollVersion() *payrollVersion {
@@ -249,6 +253,7 @@ func newPayrollVersion() *payrollVersion {
 		persons:     rows[connectors.PayrollPerson]{kv: func(p *connectors.PayrollPerson) (string, timeline.Interval) { return p.Key, p.Valid }},
 		engagements: rows[connectors.PayrollEngagement]{kv: func(e *connectors.PayrollEngagement) (string, timeline.Interval) { return e.Key, e.Valid }},
 		leaves:      rows[connectors.PayrollLeave]{kv: func(l *connectors.PayrollLeave) (string, timeline.Interval) { return l.Key, l.Valid }},
+		managers:    rows[connectors.PayrollManager]{kv: func(m *connectors.PayrollManager) (string, timeline.Interval) { return m.Key, m.Valid }},
 	}
 }
 
@@ -259,7 +264,8 @@ func (v *payrollVersion) diff(w *payrollVersion) []connectors.PayrollRef {
 	out = diffRows(out, connectors.PayrollUnitKind, v.units, w.units)
 	out = diffRows(out, connectors.PayrollPersonKind, v.persons, w.persons)
 	out = diffRows(out, connectors.PayrollEngagementKind, v.engagements, w.engagements)
-	return diffRows(out, connectors.PayrollLeaveKind, v.leaves, w.leaves)
+	out = diffRows(out, connectors.PayrollLeaveKind, v.leaves, w.leaves)
+	return diffRows(out, connectors.PayrollManagerKind, v.managers, w.managers)
 }
 
 // page returns the page that brings the records refs to their state in v:
@@ -277,6 +283,8 @@ func (v *payrollVersion) page(refs []connectors.PayrollRef) *connectors.PayrollC
 			page.Engagements, ok = v.engagements.appendKey(page.Engagements, r.Key)
 		case connectors.PayrollLeaveKind:
 			page.Leaves, ok = v.leaves.appendKey(page.Leaves, r.Key)
+		case connectors.PayrollManagerKind:
+			page.Managers, ok = v.managers.appendKey(page.Managers, r.Key)
 		}
 		if !ok {
 			page.Deleted = append(page.Deleted, r)
@@ -325,6 +333,15 @@ func (r rows[T]) all() []T {
 		out = append(out, r.byKey[k]...)
 	}
 	return out
+}
+
+// allOrNil is all, but nil when there are no rows: the managers of a
+// source without any stay nil, as before the contract had them.
+func (r rows[T]) allOrNil() []T {
+	if len(r.byKey) == 0 {
+		return nil
+	}
+	return r.all()
 }
 
 // appendKey appends a copy of the rows of key to out, and reports whether

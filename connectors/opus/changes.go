@@ -119,6 +119,7 @@ func diff(old, cur *connectors.PayrollSnapshot) *connectors.PayrollChanges {
 	p.Persons = changed(old.Persons, cur.Persons, connectors.PayrollPersonKind, &p.Deleted, func(r *connectors.PayrollPerson) string { return r.Key })
 	p.Engagements = changed(old.Engagements, cur.Engagements, connectors.PayrollEngagementKind, &p.Deleted, func(e *connectors.PayrollEngagement) string { return e.Key })
 	p.Leaves = changed(old.Leaves, cur.Leaves, connectors.PayrollLeaveKind, &p.Deleted, func(l *connectors.PayrollLeave) string { return l.Key })
+	p.Managers = changed(old.Managers, cur.Managers, connectors.PayrollManagerKind, &p.Deleted, func(m *connectors.PayrollManager) string { return m.Key })
 	return p
 }
 

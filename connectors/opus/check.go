@@ -16,21 +16,28 @@ var fieldsOf = [nKinds]map[string]string{
 	absenceElem:  {"Key": "id", "Engagement": "employee", "Type": "type", "Valid": "startDate"},
 }
 
+// managerFields name the elements that hold a manager role's fields: the
+// role is its employee element's.
+var managerFields = map[string]string{"Key": "id", "Unit": "orgUnit", "Person": "cpr", "Engagement": "id", "Type": "position",
+	"Level": "superiorLevel", "Valid": "entryDate"}
+
 // elemOf is the record element of each kind of the contract's records.
 var elemOf = map[connectors.PayrollKind]elemKind{
 	connectors.PayrollUnitKind:       orgUnitElem,
 	connectors.PayrollPersonKind:     personElem,
 	connectors.PayrollEngagementKind: employeeElem,
 	connectors.PayrollLeaveKind:      absenceElem,
+	connectors.PayrollManagerKind:    employeeElem,
 }
 
 // check runs connectors.CheckPayroll over the rows and leaves out every
 // record it finds a problem with (all its rows), reporting where the row
 // came from, until the rest passes: a unit left out takes the employees
-// in it along, each reported. What passes is the state's snapshot, and
-// its managers. With derived, the persons are derived from the
-// engagements left on every round, and a person left out takes its
-// engagements along.
+// in it along, each reported. What passes is the state's snapshot, its
+// manager roles (from the employees marked isManager) included; a role
+// that fails the check takes its employee along. With derived, the
+// persons are derived from the engagements left on every round, and a
+// person left out takes its engagements along.
 func (s *state) check(units []unitRow, persons []personRow, emps []empRow, absences []absenceRow, derived bool) {
 	for {
 		if derived {
@@ -54,6 +61,8 @@ func (s *state) check(units []unitRow, persons []personRow, emps []empRow, absen
 		for i := range absences {
 			snap.Leaves[i] = absences[i].PayrollLeave
 		}
+		var managersAt []at
+		snap.Managers, managersAt = payrollManagers(emps)
 		err := connectors.CheckPayroll(&snap)
 		if err == nil {
 			s.snap = snap
@@ -71,6 +80,7 @@ func (s *state) check(units []unitRow, persons []personRow, emps []empRow, absen
 				return
 			}
 			k := elemOf[re.Kind]
+			fields := fieldsOf[k]
 			var where at
 			key := re.Key
 			switch re.Kind {
@@ -82,13 +92,19 @@ func (s *state) check(units []unitRow, persons []personRow, emps []empRow, absen
 				where, key = emps[re.Index].at, emps[re.Index].Key
 			case connectors.PayrollLeaveKind:
 				where, key = absences[re.Index].at, absences[re.Index].Key
+			case connectors.PayrollManagerKind:
+				// The role is its employee's: leave the employee out.
+				where, key, fields = managersAt[re.Index], snap.Managers[re.Index].Engagement, managerFields
 			}
 			ref := connectors.PayrollRef{Kind: re.Kind, Key: key}
+			if re.Kind == connectors.PayrollManagerKind {
+				ref.Kind = connectors.PayrollEngagementKind
+			}
 			if drop[ref] {
 				continue
 			}
 			drop[ref] = true
-			field := fieldsOf[k][re.Field]
+			field := fields[re.Field]
 			if field == "" {
 				field = re.Field
 			}

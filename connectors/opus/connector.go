@@ -119,7 +119,8 @@ func (c *Connector) list(op string) ([]Dump, error) {
 }
 
 // Snapshot returns the state of the latest complete dump, its rows sorted
-// by key and then by start, with a Token for Changes. Its Skipped are the
+// by key and then by start, with a Token for Changes. Its Managers are
+// the roles of the employees marked isManager (see [Manager]). Its Skipped are the
 // records of the dump that were left out, and the newer dumps passed over
 // as not complete. A folder without a complete dump gives NotFound.
 func (c *Connector) Snapshot(ctx context.Context) (*connectors.PayrollSnapshot, error) {
@@ -143,6 +144,7 @@ func (st *state) copy() *connectors.PayrollSnapshot {
 		Persons:     slices.Clone(st.snap.Persons),
 		Engagements: slices.Clone(st.snap.Engagements),
 		Leaves:      slices.Clone(st.snap.Leaves),
+		Managers:    slices.Clone(st.snap.Managers),
 		Token:       st.token,
 	}
 }

@@ -42,6 +42,13 @@
 //	                  make the manager level "sup.sub" ([Manager])
 //	<employee id="999" client="813" action="leave"/>
 //
+// An employee with isManager true is also a manager role: a
+// connectors.PayrollManager row in Snapshot's and Changes' Managers, keyed
+// by the employment number, of the employee's person, engagement and
+// unit, its Type the position (as OS2mo's OPUS import types managers),
+// its Level "sup.sub", over the employee row's days. A role ends, or is
+// gone, with its employee element or its isManager.
+//
 // The id attribute is the record's key: an <orgUnit>'s is the unit's,
 // an <employee>'s the employment number (the engagement's key; one person
 // can have several). Other attributes (client, lastChanged) and child

@@ -173,6 +173,10 @@ func (d *dump) add(e *element) {
 			}
 			if r.manager && (v[fSuperiorLevel] != "" || v[fSubordinateLevel] != "") {
 				r.level = v[fSuperiorLevel] + "." + v[fSubordinateLevel]
+				if err := connectors.CheckText(r.level, connectors.MaxFieldBytes); err != nil {
+					fail(fSuperiorLevel, fmt.Errorf("the manager level (superiorLevel.subordinateLevel): %w", err))
+					return
+				}
 			}
 		}
 		d.emps = append(d.emps, r)

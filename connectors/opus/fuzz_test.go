@@ -40,6 +40,15 @@ func FuzzDump(f *testing.F) {
 		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><kmd><orgUnit id=\"\xe6\"/></kmd>",
 		`<kmd><orgUnit id="1"><startDate>2020-01-01<x/></startDate></orgUnit></kmd><kmd/>`,
 		`<kmd><employee id="1"><entryDate>2020-01-01</entryDate>`,
+		// Managers: a level of a sub level alone, one with a tab, one
+		// over the bound.
+		`<kmd><orgUnit id="1"><startDate>2020-01-01</startDate><longName>A</longName></orgUnit>` +
+			`<employee id="1"><entryDate>2020-01-01</entryDate><cpr>0101901234</cpr><lastName>J</lastName><orgUnit>1</orgUnit>` +
+			`<isManager>true</isManager><subordinateLevel>02</subordinateLevel></employee>` +
+			`<employee id="2"><entryDate>2020-01-01</entryDate><cpr>0202901234</cpr><lastName>H</lastName><orgUnit>1</orgUnit>` +
+			"<isManager>true</isManager><superiorLevel>1\t2</superiorLevel></employee>" +
+			`<employee id="3"><entryDate>2020-01-01</entryDate><cpr>0303901234</cpr><lastName>K</lastName><orgUnit>1</orgUnit>` +
+			`<isManager>true</isManager><superiorLevel>` + strings.Repeat("9", connectors.MaxFieldBytes) + `</superiorLevel></employee></kmd>`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -71,6 +80,9 @@ func FuzzDump(f *testing.F) {
 				st := build(p, before, roots)
 				if err := connectors.CheckPayroll(&st.snap); err != nil {
 					t.Fatalf("the state does not pass the check: %v", err)
+				}
+				if len(st.snap.Managers) != len(st.managers) {
+					t.Fatalf("%d manager rows, %d managers", len(st.snap.Managers), len(st.managers))
 				}
 				for _, r := range st.skipped {
 					if strings.Contains(r.String()+r.Key+r.Problem, "0101901234") {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orgsync/orgsync/connectors"
@@ -23,7 +25,12 @@ import (
 // Units are <orgUnit> elements and engagements <employee> elements, one a
 // row; persons and leaves, which OPUS does not write, are orgsync's
 // <person> and <absence> elements, so that every snapshot that passes
-// connectors.CheckPayroll comes back from Snapshot as it was written. An
+// connectors.CheckPayroll comes back from Snapshot as it was written,
+// but for manager roles. OPUS holds a manager role only as isManager on
+// an employee element: a manager row that is an engagement row's role
+// (its key and engagement the engagement's, its unit, person, days and
+// type — the position — the row's, its level "sup.sub" or empty) is
+// written so, the rest are not written; [Held] says what comes back. An
 // employee's <cpr> is its person's national id (of the person's first
 // row). s is not checked: write only what passes CheckPayroll.
 func Write(dir string, t time.Time, s *connectors.PayrollSnapshot) (string, error) {
@@ -71,6 +78,14 @@ func writeDump(w *bufio.Writer, s *connectors.PayrollSnapshot) {
 		x.dates("startDate", "endDate", p.Valid)
 		w.WriteString(" </person>\n")
 	}
+	roles := map[connectors.PayrollManager]string{} // each role OPUS can hold, with its level taken out, to its level
+	for _, m := range s.Managers {
+		if _, _, ok := splitLevel(m.Level); ok {
+			level := m.Level
+			m.Level = ""
+			roles[m] = level
+		}
+	}
 	for _, e := range s.Engagements {
 		x.open("employee", "id", e.Key)
 		x.dates("entryDate", "leaveDate", e.Valid)
@@ -79,7 +94,14 @@ func writeDump(w *bufio.Writer, s *connectors.PayrollSnapshot) {
 		x.field("lastName", names[e.Person][1])
 		x.field("workContractText", e.Type)
 		x.field("position", e.JobFunction)
-		x.field("isManager", "false")
+		if level, ok := roles[managerRow(e, "")]; ok {
+			sup, sub, _ := splitLevel(level)
+			x.field("isManager", "true")
+			x.field("superiorLevel", sup)
+			x.field("subordinateLevel", sub)
+		} else {
+			x.field("isManager", "false")
+		}
 		x.field("orgUnit", e.Unit)
 		num := "0"
 		if e.Fraction != 0 {
@@ -96,6 +118,38 @@ func writeDump(w *bufio.Writer, s *connectors.PayrollSnapshot) {
 		w.WriteString(" </absence>\n")
 	}
 	w.WriteString("</kmd>\n")
+}
+
+// splitLevel returns the superiorLevel and subordinateLevel that make a
+// manager level as the reader makes it, and whether there are any: ""
+// is no levels; otherwise the level must hold a "." and come back the
+// same (levels are read with the spaces around them trimmed).
+func splitLevel(level string) (sup, sub string, ok bool) {
+	if level == "" {
+		return "", "", true
+	}
+	sup, sub, found := strings.Cut(level, ".")
+	if !found || (sup == "" && sub == "") || strings.TrimSpace(sup) != sup || strings.TrimSpace(sub) != sub {
+		return "", "", false
+	}
+	return sup, sub, true
+}
+
+// Held returns what a dump that [Write] writes of s gives back from
+// Snapshot: s with only the manager roles OPUS can hold (see Write). It
+// changes s and returns it. It is the Project of the connector's fixture
+// for connectortest.TestPayroll.
+func Held(s *connectors.PayrollSnapshot) *connectors.PayrollSnapshot {
+	rows := map[connectors.PayrollManager]bool{}
+	for _, e := range s.Engagements {
+		rows[managerRow(e, "")] = true
+	}
+	s.Managers = slices.DeleteFunc(s.Managers, func(m connectors.PayrollManager) bool {
+		_, _, ok := splitLevel(m.Level)
+		m.Level = ""
+		return !ok || !rows[m]
+	})
+	return s
 }
 
 // xmlWriter writes the elements of a dump.

@@ -53,6 +53,12 @@
 //	engagements  key, person, unit, [job_function], [type], fraction, from, to
 //	leaves       key, engagement, [type], from, to
 //
+// The format has no managers file: a snapshot's Managers are always
+// empty (the payroll systems that export files, SD Løn among them, have
+// no manager records; managers follow from the org rules), and [Write]
+// leaves a snapshot's Managers out. A fifth file would make every
+// existing delivery incomplete.
+//
 // Columns that carry structure or time are required, so that forgetting
 // one cannot silently flatten the tree or make every engagement
 // open-ended. The columns are the fields of the connectors.Payroll*

@@ -32,7 +32,8 @@ import (
 // are the payroll's own data. s.Token is not written. Reading the
 // delivery back gives s with its rows in that order, except that a row
 // whose last day is 9998-12-31, the last day a date can hold, reads back
-// open-ended (see timeline.EndInclusive).
+// open-ended (see timeline.EndInclusive), and that the format has no
+// manager roles: s.Managers is not written.
 func Write(dir string, day timeline.Date, s *connectors.PayrollSnapshot) error {
 	const op = "write"
 	if !day.Valid() {

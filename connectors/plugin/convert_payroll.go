@@ -8,7 +8,11 @@ import (
 
 // Payroll records cross the boundary in chunks, by column (see
 // plugin.proto). sendPayroll cuts a snapshot or page into chunks;
-// payrollCollector puts them together again and checks them.
+// payrollCollector puts them together again and checks them. Manager
+// roles (minor 3) travel in fields of their own, their deletions too, so
+// that a host or plugin of an older minor ignores them: to it a source
+// has no managers. Within a chunk, the deletions of managers come after
+// the other deletions.
 
 // chunkRecords is how many records a chunk holds at most.
 const chunkRecords = 4000
@@ -17,10 +21,10 @@ const chunkRecords = 4000
 // most chunkRecords records or about batchBytes bytes; the first chunk
 // carries the counts, the last the token, more and last.
 func sendPayroll(send func(*pb.PayrollChunk) error, units []connectors.PayrollUnit, persons []connectors.PayrollPerson,
-	engs []connectors.PayrollEngagement, leaves []connectors.PayrollLeave, deleted []connectors.PayrollRef, token connectors.Token, more bool,
-	skipped []connectors.SkippedRecord) error {
+	engs []connectors.PayrollEngagement, leaves []connectors.PayrollLeave, managers []connectors.PayrollManager, deleted []connectors.PayrollRef,
+	token connectors.Token, more bool, skipped []connectors.SkippedRecord) error {
 	ch := &pb.PayrollChunk{Counts: []uint32{
-		uint32(len(units)), uint32(len(persons)), uint32(len(engs)), uint32(len(leaves)), uint32(len(deleted)),
+		uint32(len(units)), uint32(len(persons)), uint32(len(engs)), uint32(len(leaves)), uint32(len(deleted)), uint32(len(managers)),
 	}}
 	n, size := 0, 0
 	// add counts a record into the chunk, and sends the chunk when full.
@@ -91,8 +95,28 @@ func sendPayroll(send func(*pb.PayrollChunk) error, units []connectors.PayrollUn
 			return err
 		}
 	}
+	for _, m := range managers {
+		if ch.Managers == nil {
+			ch.Managers = &pb.PayrollManagers{Key: &pb.Strings{}, Unit: &pb.Strings{}, Person: &pb.Strings{}, Engagement: &pb.Strings{}, Type: &pb.Strings{}, Level: &pb.Strings{}}
+		}
+		c := ch.Managers
+		put(c.Key, m.Key)
+		put(c.Unit, m.Unit)
+		put(c.Person, m.Person)
+		put(c.Engagement, m.Engagement)
+		put(c.Type, m.Type)
+		put(c.Level, m.Level)
+		c.ValidFrom, c.ValidTo = append(c.ValidFrom, int32(m.Valid.From)), append(c.ValidTo, int32(m.Valid.To))
+		if err := add(len(m.Key) + len(m.Unit) + len(m.Person) + len(m.Engagement) + len(m.Type) + len(m.Level)); err != nil {
+			return err
+		}
+	}
 	for _, d := range deleted {
-		ch.Deleted = append(ch.Deleted, &pb.PayrollRef{Kind: uint32(d.Kind), Key: d.Key})
+		if d.Kind == connectors.PayrollManagerKind {
+			ch.DeletedManagers = append(ch.DeletedManagers, d.Key)
+		} else {
+			ch.Deleted = append(ch.Deleted, &pb.PayrollRef{Kind: uint32(d.Kind), Key: d.Key})
+		}
 		if err := add(len(d.Key)); err != nil {
 			return err
 		}
@@ -121,17 +145,18 @@ func fromSkipped(skipped []*pb.Skipped) []connectors.SkippedRecord {
 
 // payrollCollector puts a streamed snapshot or page back together.
 type payrollCollector struct {
-	op      string
-	units   []connectors.PayrollUnit
-	persons []connectors.PayrollPerson
-	engs    []connectors.PayrollEngagement
-	leaves  []connectors.PayrollLeave
-	deleted []connectors.PayrollRef
-	skipped []connectors.SkippedRecord
-	token   connectors.Token
-	more    bool
-	last    bool
-	chunks  int
+	op       string
+	units    []connectors.PayrollUnit
+	persons  []connectors.PayrollPerson
+	engs     []connectors.PayrollEngagement
+	leaves   []connectors.PayrollLeave
+	managers []connectors.PayrollManager
+	deleted  []connectors.PayrollRef
+	skipped  []connectors.SkippedRecord
+	token    connectors.Token
+	more     bool
+	last     bool
+	chunks   int
 }
 
 // add takes one chunk; it refuses a chunk after the last, columns of
@@ -150,6 +175,9 @@ func (c *payrollCollector) add(ch *pb.PayrollChunk) error {
 		c.engs = make([]connectors.PayrollEngagement, 0, min(n[2], most))
 		c.leaves = make([]connectors.PayrollLeave, 0, min(n[3], most))
 		c.deleted = make([]connectors.PayrollRef, 0, min(n[4], most))
+		if len(n) >= 6 && n[5] > 0 { // since minor 3; a source without managers gives nil
+			c.managers = make([]connectors.PayrollManager, 0, min(n[5], most))
+		}
 	}
 	c.chunks++
 	if err := c.addUnits(ch.GetUnits()); err != nil {
@@ -164,12 +192,18 @@ func (c *payrollCollector) add(ch *pb.PayrollChunk) error {
 	if err := c.addLeaves(ch.GetLeaves()); err != nil {
 		return err
 	}
+	if err := c.addManagers(ch.GetManagers()); err != nil {
+		return err
+	}
 	for _, d := range ch.GetDeleted() {
 		k := connectors.PayrollKind(d.GetKind())
 		if d.GetKind() > 255 || !k.Valid() {
 			return malformed(c.op, "a deletion of an unknown kind of record (%d)", d.GetKind())
 		}
 		c.deleted = append(c.deleted, connectors.PayrollRef{Kind: k, Key: d.GetKey()})
+	}
+	for _, key := range ch.GetDeletedManagers() {
+		c.deleted = append(c.deleted, connectors.PayrollRef{Kind: connectors.PayrollManagerKind, Key: key})
 	}
 	if ch.GetLast() {
 		c.last, c.token, c.more = true, connectors.Token(ch.GetToken()), ch.GetMore()
@@ -303,6 +337,27 @@ func (c *payrollCollector) addLeaves(l *pb.PayrollLeaves) error {
 			return err
 		}
 		c.leaves = append(c.leaves, connectors.PayrollLeave{Key: key[i], Engagement: eng[i], Type: typ[i], Valid: iv})
+	}
+	return nil
+}
+
+func (c *payrollCollector) addManagers(m *pb.PayrollManagers) error {
+	if m == nil {
+		return nil
+	}
+	var key, unit, person, eng, typ, level []string
+	n, err := c.columns("manager", []*pb.Strings{m.Key, m.Unit, m.Person, m.Engagement, m.Type, m.Level},
+		[]*[]string{&key, &unit, &person, &eng, &typ, &level}, len(m.ValidFrom), len(m.ValidTo))
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		iv, err := c.days("manager", key[i], m.ValidFrom[i], m.ValidTo[i])
+		if err != nil {
+			return err
+		}
+		c.managers = append(c.managers, connectors.PayrollManager{Key: key[i], Unit: unit[i], Person: person[i], Engagement: eng[i],
+			Type: typ[i], Level: level[i], Valid: iv})
 	}
 	return nil
 }

@@ -69,7 +69,9 @@
 // vendors see only the types of package connectors. The handshake
 // negotiates the major ProtocolVersion; compatible additions to the
 // protocol add fields and methods and leave old ones alone, and an
-// optional capability a plugin does not announce is simply absent. The
+// optional capability a plugin does not announce is simply absent (a
+// payroll plugin built before minor 3 sends no manager roles, and the
+// host sees a source without any). The
 // channel is protected by mutual TLS with one-time certificates
 // (go-plugin's AutoMTLS); a plugin's health is go-plugin's gRPC health
 // service, which Ping checks before the connector's own Ping.

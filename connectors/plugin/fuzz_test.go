@@ -25,6 +25,8 @@ func FuzzPayrollChunk(f *testing.F) {
 		{Counts: []uint32{1, 1, 1, 0, 1}, Persons: &pb.PayrollPersons{Key: col("P1"), NationalId: col("0101901234"), GivenNames: col("Anna"), Surname: col("Ærø"), ValidFrom: []int32{1}, ValidTo: []int32{2147483647}}},
 		{Engagements: &pb.PayrollEngagements{Key: col("1", "2"), Person: col("P1", "P1"), Unit: col("U1", "U1"), JobFunction: col("", "x"), Type: col("", ""), Fraction: []float64{1, 0.5}, ValidFrom: []int32{1, 5}, ValidTo: []int32{5, 9}}},
 		{Deleted: []*pb.PayrollRef{{Kind: 2, Key: "P9"}}, More: true, Token: "x", Last: true},
+		{Counts: []uint32{0, 0, 0, 0, 1, 2}, Managers: &pb.PayrollManagers{Key: col("1", "M"), Unit: col("U1", "U2"), Person: col("P1", "P2"), Engagement: col("1", ""),
+			Type: col("Leder", ""), Level: col("1.02", ""), ValidFrom: []int32{1, 5}, ValidTo: []int32{5, 9}}, DeletedManagers: []string{"M9"}, Last: true},
 	} {
 		b, err := proto.Marshal(ch)
 		if err != nil {
@@ -54,6 +56,11 @@ func FuzzPayrollChunk(f *testing.F) {
 		for _, e := range c.engs {
 			if e.Valid.Validate() != nil {
 				t.Fatalf("engagement with days %v", e.Valid)
+			}
+		}
+		for _, m := range c.managers {
+			if m.Valid.Validate() != nil {
+				t.Fatalf("manager %q with days %v", m.Key, m.Valid)
 			}
 		}
 		for _, d := range c.deleted {

@@ -12,8 +12,11 @@ const ProtocolVersion = 1
 
 // protocolMinor is the minor version of plugin.proto, reported by Describe
 // for logs; it never decides compatibility. Minor 1 added the Provisioner
-// service.
-const protocolMinor = 2
+// service; minor 2 the skipped records of payroll snapshots and pages;
+// minor 3 manager roles (connectors.PayrollManager) in payroll chunks, with
+// their deletions in a field of their own, so that an older host or
+// plugin ignores both and sees a source without managers.
+const protocolMinor = 3
 
 // handshake is what host and plugin must agree on before anything else.
 // The cookie is a UX feature, not a security feature: it lets a plugin

@@ -47,7 +47,7 @@ func (c *payrollClient) Snapshot(ctx context.Context) (*connectors.PayrollSnapsh
 	if len(col.deleted) > 0 || col.more {
 		return nil, malformed(op, "a snapshot with deletions or more pages")
 	}
-	return &connectors.PayrollSnapshot{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves, Token: col.token, Skipped: col.skipped}, nil
+	return &connectors.PayrollSnapshot{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves, Managers: col.managers, Token: col.token, Skipped: col.skipped}, nil
 }
 
 // collect runs a streaming call and puts its chunks together.
@@ -92,6 +92,6 @@ func (c payrollWithChanges) Changes(ctx context.Context, token connectors.Token)
 	if err != nil {
 		return nil, err
 	}
-	return &connectors.PayrollChanges{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves,
+	return &connectors.PayrollChanges{Units: col.units, Persons: col.persons, Engagements: col.engs, Leaves: col.leaves, Managers: col.managers,
 		Deleted: col.deleted, Token: col.token, More: col.more, Skipped: col.skipped}, nil
 }

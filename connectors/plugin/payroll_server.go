@@ -34,7 +34,7 @@ func (s *payrollServer) Snapshot(_ *pb.Empty, stream pb.Payroll_SnapshotServer) 
 	if err != nil {
 		return toStatus(err)
 	}
-	return toStatus(sendPayroll(stream.Send, snap.Units, snap.Persons, snap.Engagements, snap.Leaves, nil, snap.Token, false, snap.Skipped))
+	return toStatus(sendPayroll(stream.Send, snap.Units, snap.Persons, snap.Engagements, snap.Leaves, snap.Managers, nil, snap.Token, false, snap.Skipped))
 }
 
 func (s *payrollServer) Changes(req *pb.Token, stream pb.Payroll_ChangesServer) error {
@@ -49,5 +49,5 @@ func (s *payrollServer) Changes(req *pb.Token, stream pb.Payroll_ChangesServer) 
 	if err != nil {
 		return toStatus(err)
 	}
-	return toStatus(sendPayroll(stream.Send, page.Units, page.Persons, page.Engagements, page.Leaves, page.Deleted, page.Token, page.More, page.Skipped))
+	return toStatus(sendPayroll(stream.Send, page.Units, page.Persons, page.Engagements, page.Leaves, page.Managers, page.Deleted, page.Token, page.More, page.Skipped))
 }

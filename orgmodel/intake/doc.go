@@ -25,10 +25,19 @@
 //	                   Primary is the org rules' to set
 //	PayrollLeave       KindLeave: Engagement the id of the key, Person the
 //	                   engagement's person on each day of the leave, Type
+//	PayrollManager     KindManager: Unit, Person and Engagement the ids of
+//	                   the keys (Engagement uuid.Nil when the row names
+//	                   none; it must be the person's), Type, Level;
+//	                   Responsibilities left empty (the payroll has none)
 //
 // orgmodel.Import matches a person by national id: a payroll person the
 // model already has (from another source, or made by hand) is used rather
-// than duplicated, and the engagements and leaves follow.
+// than duplicated, and the engagements, leaves and manager roles follow.
+// A manager role ends when its row ends: a source ends the role with the
+// engagement that gives it (connectors.CheckPayroll refuses a role past
+// its engagement), and Import terminates a role that is gone. A role from
+// the payroll is the source's; the org rules (the "_leder" units of SD
+// municipalities) make theirs beside it.
 //
 // A payroll system that reports changes (connectors.PayrollChangeReader)
 // needs nothing more: keep the last snapshot, apply the pages of changes to
@@ -101,8 +110,9 @@
 // Type. It leaves out what a payroll record has no field for: a unit's
 // Hierarchy, a person's nicknames, an engagement's Primary, PrimaryBy and
 // PlacedBy, and a leave's Person (Payroll derives it from the engagement).
-// Manager roles, associations, related units, accounts and addresses are
-// not payroll data and are skipped.
+// Manager roles (which the org rules make, or which a payroll that marks
+// managers delivered), associations, related units, accounts and
+// addresses are skipped.
 //
 // # Errors
 //
@@ -111,7 +121,8 @@
 // *connectors.RecordError (as connectors.CheckPayroll's), Identities'
 // *IdentityError, ExportPayroll's *ExportError; each names the record and
 // the field, and wraps an error that errors.Is can test ([ErrUnitNotFound],
-// [ErrDuplicateNationalID], orgmodel.ErrInvalidCPR, …). No error text
+// [ErrDuplicateNationalID], [ErrOthersEngagement], orgmodel.ErrInvalidCPR,
+// …). No error text
 // holds a national id in full.
 //
 // What it owns: the mapping from the connectors' record types to the org

@@ -24,6 +24,9 @@ var (
 	// ErrDuplicateNationalID: two persons (records with different keys)
 	// have the same national id, which the org model refuses.
 	ErrDuplicateNationalID = errors.New("another person has the same national id")
+	// ErrOthersEngagement is a manager row whose engagement is another
+	// person's on some of the row's days, which the org model refuses.
+	ErrOthersEngagement = errors.New("the engagement is another person's")
 	// ErrDuplicateAccount: two accounts have the same ObjectGUID.
 	ErrDuplicateAccount = errors.New("another account has the same ObjectGUID")
 	// ErrUnitNotFound: IdentityOptions.Unit does not know the unit key.

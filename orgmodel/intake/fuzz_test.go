@@ -119,6 +119,12 @@ func fuzzSnapshot(r *fuzzReader) *connectors.PayrollSnapshot {
 			Valid: r.interval(),
 		})
 	}
+	for i := range n(3) {
+		s.Managers = append(s.Managers, connectors.PayrollManager{
+			Key: r.pick(fmt.Sprintf("M%d", i+1), "M1", "E1"), Unit: r.pick("U1", "U2", "U3"), Person: r.pick("P1", "P2", "P3"),
+			Engagement: r.pick("E1", "", "E2", "E3"), Type: r.pick("Leder", ""), Level: r.pick("1.02", ""), Valid: r.interval(),
+		})
+	}
 	return s
 }
 
@@ -135,6 +141,12 @@ func FuzzPayroll(f *testing.F) {
 	// Other keys and references, other days.
 	f.Add(bytes.Repeat([]byte{3, 130, 200}, 40))
 	f.Add(bytes.Repeat([]byte{2, 250, 0, 9, 140}, 30))
+	// Enough bytes for manager roles, which the model takes; the fuzzer
+	// goes on from them to roles of a person alone, through another's
+	// engagement, past their engagement.
+	f.Add(bytes.Repeat([]byte{1}, 80))
+	f.Add(bytes.Repeat([]byte{2}, 120))
+	f.Add(append(bytes.Repeat([]byte{1}, 40), 2, 129, 2, 0, 131, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := fuzzSnapshot(&fuzzReader{b: data})
 		snap, err := intake.Payroll(src, s, intake.PayrollOptions{})

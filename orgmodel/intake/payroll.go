@@ -21,14 +21,15 @@ type PayrollOptions struct {
 }
 
 // Payroll turns a payroll snapshot into the org-model snapshot of the
-// source: a unit, person, engagement or leave per key, each with a span
+// source: a unit, person, engagement, leave or manager role per key, each with a span
 // per row, ids by orgmodel.SourceID(source, kind, key) and the key as user
 // key. The package doc gives the mapping field by field.
 //
 // It checks the snapshot with connectors.CheckPayroll, and beyond that what
 // the org model would refuse: national ids that orgmodel.ParseCPR refuses
-// under opts.CPR, names of nothing but white space, and persons with
-// different keys but the same national id. A snapshot with any problem
+// under opts.CPR, names of nothing but white space, persons with
+// different keys but the same national id, and manager roles through
+// another person's engagement. A snapshot with any problem
 // gives no snapshot: the error joins every problem found, each a
 // *connectors.RecordError naming the row (kind, index, key, field). No
 // error text holds a national id in full.
@@ -70,7 +71,7 @@ func Payroll(source string, s *connectors.PayrollSnapshot, opts PayrollOptions) 
 	}
 
 	p := payrollMap{source: source, units: make(map[string]uuid.UUID, len(s.Units)), people: make(map[string]uuid.UUID, len(s.Persons))}
-	objs := make([]orgmodel.Object, 0, len(s.Units)+len(s.Persons)+len(s.Engagements)+len(s.Leaves))
+	objs := make([]orgmodel.Object, 0, len(s.Units)+len(s.Persons)+len(s.Engagements)+len(s.Leaves)+len(s.Managers))
 	objs, err := records(objs, &p, orgmodel.KindUnit, s.Units, func(u connectors.PayrollUnit) (string, timeline.Interval) { return u.Key, u.Valid },
 		func(_ int, u connectors.PayrollUnit) orgmodel.Attrs {
 			a := orgmodel.UnitAttrs{Name: u.Name, Type: u.Type, Level: u.Level}
@@ -108,6 +109,17 @@ func Payroll(source string, s *connectors.PayrollSnapshot, opts PayrollOptions) 
 			return orgmodel.Snapshot{}, err
 		}
 	}
+	objs, err = records(objs, &p, orgmodel.KindManager, s.Managers, func(m connectors.PayrollManager) (string, timeline.Interval) { return m.Key, m.Valid },
+		func(_ int, m connectors.PayrollManager) orgmodel.Attrs {
+			a := orgmodel.ManagerAttrs{Unit: p.id(orgmodel.KindUnit, m.Unit), Person: p.id(orgmodel.KindPerson, m.Person), Type: m.Type, Level: m.Level}
+			if m.Engagement != "" {
+				a.Engagement = p.id(orgmodel.KindEngagement, m.Engagement)
+			}
+			return a
+		})
+	if err != nil {
+		return orgmodel.Snapshot{}, err
+	}
 	return orgmodel.Snapshot{Source: source, Objects: objs}, nil
 }
 
@@ -144,7 +156,36 @@ func checkPayroll(s *connectors.PayrollSnapshot, opts PayrollOptions) ([]orgmode
 		}
 		holder[c] = r.Key
 	}
+	if len(s.Managers) > 0 {
+		errs = append(errs, checkManagers(s)...)
+	}
 	return cprs, errs
+}
+
+// checkManagers finds the manager rows whose engagement is another
+// person's on a day of the row: the model links a role to an engagement
+// of the person who holds it. An engagement that does not exist on the
+// row's days is CheckPayroll's to report.
+func checkManagers(s *connectors.PayrollSnapshot) []error {
+	engs := make(map[string][]int, len(s.Engagements))
+	for i, e := range s.Engagements {
+		engs[e.Key] = append(engs[e.Key], i)
+	}
+	var errs []error
+	for i, m := range s.Managers {
+		if m.Engagement == "" {
+			continue
+		}
+		for _, j := range engs[m.Engagement] {
+			e := s.Engagements[j]
+			if iv, ok := e.Valid.Intersect(m.Valid); ok && e.Person != m.Person {
+				errs = append(errs, recordError(connectors.PayrollManagerKind, i, m.Key, "Engagement",
+					fmt.Errorf("%w on %s: %q is the engagement of %q, not of %q", ErrOthersEngagement, iv, clip(m.Engagement), clip(e.Person), clip(m.Person))))
+				break
+			}
+		}
+	}
+	return errs
 }
 
 // payrollMap is one run of Payroll: the source, and the ids of the units

@@ -49,6 +49,7 @@ func PayrollSkipping(source string, s *connectors.PayrollSnapshot, opts PayrollO
 			return bad[connectors.PayrollEngagementKind][e.Key]
 		})
 		work.Leaves = slices.DeleteFunc(slices.Clone(work.Leaves), func(l connectors.PayrollLeave) bool { return bad[connectors.PayrollLeaveKind][l.Key] })
+		work.Managers = slices.DeleteFunc(slices.Clone(work.Managers), func(m connectors.PayrollManager) bool { return bad[connectors.PayrollManagerKind][m.Key] })
 	}
 	return orgmodel.Snapshot{}, nil, errors.New("intake: the payroll still has refused records after leaving out those found in 8 rounds")
 }

@@ -101,7 +101,9 @@ func FromPayroll(s *connectors.PayrollSnapshot, today timeline.Date) *Data {
 // engagement; engagements without Type, their job function trimmed;
 // leaves the runs of days of leave from an engagement, keyed
 // "<engagement>/<first day>" and of Type "Orlov"; adjacent rows that
-// are then the same, joined. s is changed and returned.
+// are then the same, joined; no manager roles (SD has no manager
+// records: its managers come from "_leder" units through the org
+// rules). s is changed and returned.
 func Held(s *connectors.PayrollSnapshot, today timeline.Date) *connectors.PayrollSnapshot {
 	for i := range s.Units {
 		u := &s.Units[i]
@@ -162,6 +164,7 @@ func Held(s *connectors.PayrollSnapshot, today timeline.Date) *connectors.Payrol
 			GivenNames: strings.TrimSpace(name.GivenNames), Surname: strings.TrimSpace(name.Surname), Valid: timeline.Since(from)})
 	}
 	s.Persons = outP
+	s.Managers = nil
 	return s
 }
 

@@ -89,7 +89,7 @@ func TestConformanceThroughPlugin(t *testing.T) {
 			at = at.Add(time.Second)
 			_, err := opus.Write(dir, at, s)
 			return err
-		}}
+		}, Project: opus.Held} // the manager roles OPUS can hold, across the bridge
 	})
 }
 

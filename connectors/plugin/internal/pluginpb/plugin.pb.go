@@ -1832,6 +1832,107 @@ func (x *PayrollLeaves) GetValidTo() []int32 {
 	return nil
 }
 
+// PayrollManagers are connectors.PayrollManager rows. Added in minor 3.
+type PayrollManagers struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Key           *Strings               `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Unit          *Strings               `protobuf:"bytes,2,opt,name=unit" json:"unit,omitempty"`
+	Person        *Strings               `protobuf:"bytes,3,opt,name=person" json:"person,omitempty"`
+	Engagement    *Strings               `protobuf:"bytes,4,opt,name=engagement" json:"engagement,omitempty"`
+	Type          *Strings               `protobuf:"bytes,5,opt,name=type" json:"type,omitempty"`
+	Level         *Strings               `protobuf:"bytes,6,opt,name=level" json:"level,omitempty"`
+	ValidFrom     []int32                `protobuf:"varint,7,rep,packed,name=valid_from,json=validFrom" json:"valid_from,omitempty"`
+	ValidTo       []int32                `protobuf:"varint,8,rep,packed,name=valid_to,json=validTo" json:"valid_to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PayrollManagers) Reset() {
+	*x = PayrollManagers{}
+	mi := &file_plugin_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PayrollManagers) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PayrollManagers) ProtoMessage() {}
+
+func (x *PayrollManagers) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PayrollManagers.ProtoReflect.Descriptor instead.
+func (*PayrollManagers) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *PayrollManagers) GetKey() *Strings {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetUnit() *Strings {
+	if x != nil {
+		return x.Unit
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetPerson() *Strings {
+	if x != nil {
+		return x.Person
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetEngagement() *Strings {
+	if x != nil {
+		return x.Engagement
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetType() *Strings {
+	if x != nil {
+		return x.Type
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetLevel() *Strings {
+	if x != nil {
+		return x.Level
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetValidFrom() []int32 {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return nil
+}
+
+func (x *PayrollManagers) GetValidTo() []int32 {
+	if x != nil {
+		return x.ValidTo
+	}
+	return nil
+}
+
 type PayrollRef struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Kind          uint32                 `protobuf:"varint,1,opt,name=kind" json:"kind,omitempty"`
@@ -1842,7 +1943,7 @@ type PayrollRef struct {
 
 func (x *PayrollRef) Reset() {
 	*x = PayrollRef{}
-	mi := &file_plugin_proto_msgTypes[28]
+	mi := &file_plugin_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1854,7 +1955,7 @@ func (x *PayrollRef) String() string {
 func (*PayrollRef) ProtoMessage() {}
 
 func (x *PayrollRef) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[28]
+	mi := &file_plugin_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1867,7 +1968,7 @@ func (x *PayrollRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PayrollRef.ProtoReflect.Descriptor instead.
 func (*PayrollRef) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{28}
+	return file_plugin_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *PayrollRef) GetKind() uint32 {
@@ -1896,19 +1997,27 @@ type PayrollChunk struct {
 	More  bool   `protobuf:"varint,7,opt,name=more" json:"more,omitempty"`
 	Last  bool   `protobuf:"varint,8,opt,name=last" json:"last,omitempty"`
 	// counts, on the first chunk only, are how many records of each kind
-	// (units, persons, engagements, leaves, deleted) the whole stream
-	// holds, so that the receiver allocates once. A hint, not a promise.
+	// (units, persons, engagements, leaves, deleted, and since minor 3
+	// managers) the whole stream holds, so that the receiver allocates
+	// once. A hint, not a promise.
 	Counts []uint32 `protobuf:"varint,9,rep,packed,name=counts" json:"counts,omitempty"`
 	// skipped, on the last chunk only, are the records the connector left
 	// out as malformed (connectors.SkippedRecord). Added in minor 2.
-	Skipped       []*Skipped `protobuf:"bytes,10,rep,name=skipped" json:"skipped,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Skipped []*Skipped `protobuf:"bytes,10,rep,name=skipped" json:"skipped,omitempty"`
+	// managers are manager roles (connectors.PayrollManager). Added in
+	// minor 3; a plugin built before sends none.
+	Managers *PayrollManagers `protobuf:"bytes,11,opt,name=managers" json:"managers,omitempty"`
+	// deleted_managers are the keys of the manager roles deleted. They are
+	// not in deleted, so that a host built before minor 3, which refuses a
+	// deletion of a kind it does not know, ignores them with the managers.
+	DeletedManagers []string `protobuf:"bytes,12,rep,name=deleted_managers,json=deletedManagers" json:"deleted_managers,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *PayrollChunk) Reset() {
 	*x = PayrollChunk{}
-	mi := &file_plugin_proto_msgTypes[29]
+	mi := &file_plugin_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1920,7 +2029,7 @@ func (x *PayrollChunk) String() string {
 func (*PayrollChunk) ProtoMessage() {}
 
 func (x *PayrollChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[29]
+	mi := &file_plugin_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1933,7 +2042,7 @@ func (x *PayrollChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PayrollChunk.ProtoReflect.Descriptor instead.
 func (*PayrollChunk) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{29}
+	return file_plugin_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *PayrollChunk) GetUnits() *PayrollUnits {
@@ -2006,6 +2115,20 @@ func (x *PayrollChunk) GetSkipped() []*Skipped {
 	return nil
 }
 
+func (x *PayrollChunk) GetManagers() *PayrollManagers {
+	if x != nil {
+		return x.Managers
+	}
+	return nil
+}
+
+func (x *PayrollChunk) GetDeletedManagers() []string {
+	if x != nil {
+		return x.DeletedManagers
+	}
+	return nil
+}
+
 // Skipped is a connectors.SkippedRecord.
 type Skipped struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2020,7 +2143,7 @@ type Skipped struct {
 
 func (x *Skipped) Reset() {
 	*x = Skipped{}
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2032,7 +2155,7 @@ func (x *Skipped) String() string {
 func (*Skipped) ProtoMessage() {}
 
 func (x *Skipped) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[30]
+	mi := &file_plugin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2045,7 +2168,7 @@ func (x *Skipped) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Skipped.ProtoReflect.Descriptor instead.
 func (*Skipped) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{30}
+	return file_plugin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Skipped) GetWhere() string {
@@ -2093,7 +2216,7 @@ type IdentityAddress struct {
 
 func (x *IdentityAddress) Reset() {
 	*x = IdentityAddress{}
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2105,7 +2228,7 @@ func (x *IdentityAddress) String() string {
 func (*IdentityAddress) ProtoMessage() {}
 
 func (x *IdentityAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[31]
+	mi := &file_plugin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2118,7 +2241,7 @@ func (x *IdentityAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdentityAddress.ProtoReflect.Descriptor instead.
 func (*IdentityAddress) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{31}
+	return file_plugin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *IdentityAddress) GetType() string {
@@ -2155,7 +2278,7 @@ type Identity struct {
 
 func (x *Identity) Reset() {
 	*x = Identity{}
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2167,7 +2290,7 @@ func (x *Identity) String() string {
 func (*Identity) ProtoMessage() {}
 
 func (x *Identity) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[32]
+	mi := &file_plugin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2180,7 +2303,7 @@ func (x *Identity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Identity.ProtoReflect.Descriptor instead.
 func (*Identity) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{32}
+	return file_plugin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Identity) GetKey() string {
@@ -2281,7 +2404,7 @@ type ServiceAccount struct {
 
 func (x *ServiceAccount) Reset() {
 	*x = ServiceAccount{}
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2293,7 +2416,7 @@ func (x *ServiceAccount) String() string {
 func (*ServiceAccount) ProtoMessage() {}
 
 func (x *ServiceAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[33]
+	mi := &file_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2306,7 +2429,7 @@ func (x *ServiceAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ServiceAccount.ProtoReflect.Descriptor instead.
 func (*ServiceAccount) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{33}
+	return file_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ServiceAccount) GetKey() string {
@@ -2366,7 +2489,7 @@ type IdentityChunk struct {
 
 func (x *IdentityChunk) Reset() {
 	*x = IdentityChunk{}
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2378,7 +2501,7 @@ func (x *IdentityChunk) String() string {
 func (*IdentityChunk) ProtoMessage() {}
 
 func (x *IdentityChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[34]
+	mi := &file_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2391,7 +2514,7 @@ func (x *IdentityChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdentityChunk.ProtoReflect.Descriptor instead.
 func (*IdentityChunk) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{34}
+	return file_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *IdentityChunk) GetIdentities() []*Identity {
@@ -2438,7 +2561,7 @@ type GrantRequest struct {
 
 func (x *GrantRequest) Reset() {
 	*x = GrantRequest{}
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2450,7 +2573,7 @@ func (x *GrantRequest) String() string {
 func (*GrantRequest) ProtoMessage() {}
 
 func (x *GrantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[35]
+	mi := &file_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2463,7 +2586,7 @@ func (x *GrantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantRequest.ProtoReflect.Descriptor instead.
 func (*GrantRequest) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{35}
+	return file_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GrantRequest) GetTask() string {
@@ -2513,7 +2636,7 @@ type GrantResponse struct {
 
 func (x *GrantResponse) Reset() {
 	*x = GrantResponse{}
-	mi := &file_plugin_proto_msgTypes[36]
+	mi := &file_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2525,7 +2648,7 @@ func (x *GrantResponse) String() string {
 func (*GrantResponse) ProtoMessage() {}
 
 func (x *GrantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[36]
+	mi := &file_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2538,7 +2661,7 @@ func (x *GrantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantResponse.ProtoReflect.Descriptor instead.
 func (*GrantResponse) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{36}
+	return file_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GrantResponse) GetState() uint32 {
@@ -2697,11 +2820,23 @@ const file_plugin_proto_rawDesc = "" +
 	"\x04type\x18\x03 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04type\x12\x1d\n" +
 	"\n" +
 	"valid_from\x18\x04 \x03(\x05R\tvalidFrom\x12\x19\n" +
-	"\bvalid_to\x18\x05 \x03(\x05R\avalidTo\"2\n" +
+	"\bvalid_to\x18\x05 \x03(\x05R\avalidTo\"\xfb\x02\n" +
+	"\x0fPayrollManagers\x12,\n" +
+	"\x03key\x18\x01 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x03key\x12.\n" +
+	"\x04unit\x18\x02 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04unit\x122\n" +
+	"\x06person\x18\x03 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x06person\x12:\n" +
+	"\n" +
+	"engagement\x18\x04 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\n" +
+	"engagement\x12.\n" +
+	"\x04type\x18\x05 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x04type\x120\n" +
+	"\x05level\x18\x06 \x01(\v2\x1a.orgsync.plugin.v1.StringsR\x05level\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\a \x03(\x05R\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\b \x03(\x05R\avalidTo\"2\n" +
 	"\n" +
 	"PayrollRef\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\rR\x04kind\x12\x10\n" +
-	"\x03key\x18\x02 \x01(\tR\x03key\"\xca\x03\n" +
+	"\x03key\x18\x02 \x01(\tR\x03key\"\xb5\x04\n" +
 	"\fPayrollChunk\x125\n" +
 	"\x05units\x18\x01 \x01(\v2\x1f.orgsync.plugin.v1.PayrollUnitsR\x05units\x12;\n" +
 	"\apersons\x18\x02 \x01(\v2!.orgsync.plugin.v1.PayrollPersonsR\apersons\x12G\n" +
@@ -2713,7 +2848,9 @@ const file_plugin_proto_rawDesc = "" +
 	"\x04last\x18\b \x01(\bR\x04last\x12\x16\n" +
 	"\x06counts\x18\t \x03(\rR\x06counts\x124\n" +
 	"\askipped\x18\n" +
-	" \x03(\v2\x1a.orgsync.plugin.v1.SkippedR\askipped\"u\n" +
+	" \x03(\v2\x1a.orgsync.plugin.v1.SkippedR\askipped\x12>\n" +
+	"\bmanagers\x18\v \x01(\v2\".orgsync.plugin.v1.PayrollManagersR\bmanagers\x12)\n" +
+	"\x10deleted_managers\x18\f \x03(\tR\x0fdeletedManagers\"u\n" +
 	"\aSkipped\x12\x14\n" +
 	"\x05where\x18\x01 \x01(\tR\x05where\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x10\n" +
@@ -2811,7 +2948,7 @@ func file_plugin_proto_rawDescGZIP() []byte {
 	return file_plugin_proto_rawDescData
 }
 
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_plugin_proto_goTypes = []any{
 	(*Empty)(nil),              // 0: orgsync.plugin.v1.Empty
 	(*Error)(nil),              // 1: orgsync.plugin.v1.Error
@@ -2841,15 +2978,16 @@ var file_plugin_proto_goTypes = []any{
 	(*PayrollPersons)(nil),     // 25: orgsync.plugin.v1.PayrollPersons
 	(*PayrollEngagements)(nil), // 26: orgsync.plugin.v1.PayrollEngagements
 	(*PayrollLeaves)(nil),      // 27: orgsync.plugin.v1.PayrollLeaves
-	(*PayrollRef)(nil),         // 28: orgsync.plugin.v1.PayrollRef
-	(*PayrollChunk)(nil),       // 29: orgsync.plugin.v1.PayrollChunk
-	(*Skipped)(nil),            // 30: orgsync.plugin.v1.Skipped
-	(*IdentityAddress)(nil),    // 31: orgsync.plugin.v1.IdentityAddress
-	(*Identity)(nil),           // 32: orgsync.plugin.v1.Identity
-	(*ServiceAccount)(nil),     // 33: orgsync.plugin.v1.ServiceAccount
-	(*IdentityChunk)(nil),      // 34: orgsync.plugin.v1.IdentityChunk
-	(*GrantRequest)(nil),       // 35: orgsync.plugin.v1.GrantRequest
-	(*GrantResponse)(nil),      // 36: orgsync.plugin.v1.GrantResponse
+	(*PayrollManagers)(nil),    // 28: orgsync.plugin.v1.PayrollManagers
+	(*PayrollRef)(nil),         // 29: orgsync.plugin.v1.PayrollRef
+	(*PayrollChunk)(nil),       // 30: orgsync.plugin.v1.PayrollChunk
+	(*Skipped)(nil),            // 31: orgsync.plugin.v1.Skipped
+	(*IdentityAddress)(nil),    // 32: orgsync.plugin.v1.IdentityAddress
+	(*Identity)(nil),           // 33: orgsync.plugin.v1.Identity
+	(*ServiceAccount)(nil),     // 34: orgsync.plugin.v1.ServiceAccount
+	(*IdentityChunk)(nil),      // 35: orgsync.plugin.v1.IdentityChunk
+	(*GrantRequest)(nil),       // 36: orgsync.plugin.v1.GrantRequest
+	(*GrantResponse)(nil),      // 37: orgsync.plugin.v1.GrantResponse
 }
 var file_plugin_proto_depIdxs = []int32{
 	3,  // 0: orgsync.plugin.v1.Entry.attributes:type_name -> orgsync.plugin.v1.Attribute
@@ -2878,75 +3016,82 @@ var file_plugin_proto_depIdxs = []int32{
 	23, // 23: orgsync.plugin.v1.PayrollLeaves.key:type_name -> orgsync.plugin.v1.Strings
 	23, // 24: orgsync.plugin.v1.PayrollLeaves.engagement:type_name -> orgsync.plugin.v1.Strings
 	23, // 25: orgsync.plugin.v1.PayrollLeaves.type:type_name -> orgsync.plugin.v1.Strings
-	24, // 26: orgsync.plugin.v1.PayrollChunk.units:type_name -> orgsync.plugin.v1.PayrollUnits
-	25, // 27: orgsync.plugin.v1.PayrollChunk.persons:type_name -> orgsync.plugin.v1.PayrollPersons
-	26, // 28: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagements
-	27, // 29: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeaves
-	28, // 30: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
-	30, // 31: orgsync.plugin.v1.PayrollChunk.skipped:type_name -> orgsync.plugin.v1.Skipped
-	31, // 32: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
-	32, // 33: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
-	33, // 34: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
-	30, // 35: orgsync.plugin.v1.IdentityChunk.skipped:type_name -> orgsync.plugin.v1.Skipped
-	0,  // 36: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 37: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
-	7,  // 38: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
-	8,  // 39: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
-	8,  // 40: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
-	9,  // 41: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
-	12, // 42: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
-	13, // 43: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
-	15, // 44: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
-	16, // 45: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
-	17, // 46: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
-	18, // 47: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
-	18, // 48: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
-	19, // 49: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
-	0,  // 50: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
-	0,  // 51: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 52: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 53: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
-	22, // 54: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
-	0,  // 55: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 56: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
-	0,  // 57: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
-	0,  // 58: orgsync.plugin.v1.Provisioner.Describe:input_type -> orgsync.plugin.v1.Empty
-	0,  // 59: orgsync.plugin.v1.Provisioner.Ping:input_type -> orgsync.plugin.v1.Empty
-	35, // 60: orgsync.plugin.v1.Provisioner.Grant:input_type -> orgsync.plugin.v1.GrantRequest
-	35, // 61: orgsync.plugin.v1.Provisioner.Revoke:input_type -> orgsync.plugin.v1.GrantRequest
-	35, // 62: orgsync.plugin.v1.Provisioner.Status:input_type -> orgsync.plugin.v1.GrantRequest
-	2,  // 63: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 64: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
-	5,  // 65: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
-	4,  // 66: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
-	4,  // 67: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
-	10, // 68: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
-	0,  // 69: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
-	14, // 70: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
-	0,  // 71: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
-	0,  // 72: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
-	0,  // 73: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
-	0,  // 74: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
-	0,  // 75: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
-	21, // 76: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
-	22, // 77: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
-	2,  // 78: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 79: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
-	29, // 80: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
-	29, // 81: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
-	2,  // 82: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 83: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
-	34, // 84: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
-	2,  // 85: orgsync.plugin.v1.Provisioner.Describe:output_type -> orgsync.plugin.v1.Info
-	0,  // 86: orgsync.plugin.v1.Provisioner.Ping:output_type -> orgsync.plugin.v1.Empty
-	36, // 87: orgsync.plugin.v1.Provisioner.Grant:output_type -> orgsync.plugin.v1.GrantResponse
-	36, // 88: orgsync.plugin.v1.Provisioner.Revoke:output_type -> orgsync.plugin.v1.GrantResponse
-	36, // 89: orgsync.plugin.v1.Provisioner.Status:output_type -> orgsync.plugin.v1.GrantResponse
-	63, // [63:90] is the sub-list for method output_type
-	36, // [36:63] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	23, // 26: orgsync.plugin.v1.PayrollManagers.key:type_name -> orgsync.plugin.v1.Strings
+	23, // 27: orgsync.plugin.v1.PayrollManagers.unit:type_name -> orgsync.plugin.v1.Strings
+	23, // 28: orgsync.plugin.v1.PayrollManagers.person:type_name -> orgsync.plugin.v1.Strings
+	23, // 29: orgsync.plugin.v1.PayrollManagers.engagement:type_name -> orgsync.plugin.v1.Strings
+	23, // 30: orgsync.plugin.v1.PayrollManagers.type:type_name -> orgsync.plugin.v1.Strings
+	23, // 31: orgsync.plugin.v1.PayrollManagers.level:type_name -> orgsync.plugin.v1.Strings
+	24, // 32: orgsync.plugin.v1.PayrollChunk.units:type_name -> orgsync.plugin.v1.PayrollUnits
+	25, // 33: orgsync.plugin.v1.PayrollChunk.persons:type_name -> orgsync.plugin.v1.PayrollPersons
+	26, // 34: orgsync.plugin.v1.PayrollChunk.engagements:type_name -> orgsync.plugin.v1.PayrollEngagements
+	27, // 35: orgsync.plugin.v1.PayrollChunk.leaves:type_name -> orgsync.plugin.v1.PayrollLeaves
+	29, // 36: orgsync.plugin.v1.PayrollChunk.deleted:type_name -> orgsync.plugin.v1.PayrollRef
+	31, // 37: orgsync.plugin.v1.PayrollChunk.skipped:type_name -> orgsync.plugin.v1.Skipped
+	28, // 38: orgsync.plugin.v1.PayrollChunk.managers:type_name -> orgsync.plugin.v1.PayrollManagers
+	32, // 39: orgsync.plugin.v1.Identity.addresses:type_name -> orgsync.plugin.v1.IdentityAddress
+	33, // 40: orgsync.plugin.v1.IdentityChunk.identities:type_name -> orgsync.plugin.v1.Identity
+	34, // 41: orgsync.plugin.v1.IdentityChunk.service_accounts:type_name -> orgsync.plugin.v1.ServiceAccount
+	31, // 42: orgsync.plugin.v1.IdentityChunk.skipped:type_name -> orgsync.plugin.v1.Skipped
+	0,  // 43: orgsync.plugin.v1.Directory.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 44: orgsync.plugin.v1.Directory.Ping:input_type -> orgsync.plugin.v1.Empty
+	7,  // 45: orgsync.plugin.v1.Directory.Search:input_type -> orgsync.plugin.v1.SearchRequest
+	8,  // 46: orgsync.plugin.v1.Directory.Read:input_type -> orgsync.plugin.v1.ReadRequest
+	8,  // 47: orgsync.plugin.v1.Directory.ReadDN:input_type -> orgsync.plugin.v1.ReadRequest
+	9,  // 48: orgsync.plugin.v1.Directory.Create:input_type -> orgsync.plugin.v1.CreateRequest
+	12, // 49: orgsync.plugin.v1.Directory.Modify:input_type -> orgsync.plugin.v1.ModifyRequest
+	13, // 50: orgsync.plugin.v1.Directory.Move:input_type -> orgsync.plugin.v1.MoveRequest
+	15, // 51: orgsync.plugin.v1.Directory.Delete:input_type -> orgsync.plugin.v1.IDRequest
+	16, // 52: orgsync.plugin.v1.Directory.SetEnabled:input_type -> orgsync.plugin.v1.SetEnabledRequest
+	17, // 53: orgsync.plugin.v1.Directory.SetPassword:input_type -> orgsync.plugin.v1.SetPasswordRequest
+	18, // 54: orgsync.plugin.v1.Directory.AddMember:input_type -> orgsync.plugin.v1.MemberRequest
+	18, // 55: orgsync.plugin.v1.Directory.RemoveMember:input_type -> orgsync.plugin.v1.MemberRequest
+	19, // 56: orgsync.plugin.v1.Directory.Changes:input_type -> orgsync.plugin.v1.ChangesRequest
+	0,  // 57: orgsync.plugin.v1.Directory.LatestToken:input_type -> orgsync.plugin.v1.Empty
+	0,  // 58: orgsync.plugin.v1.Payroll.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 59: orgsync.plugin.v1.Payroll.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 60: orgsync.plugin.v1.Payroll.Snapshot:input_type -> orgsync.plugin.v1.Empty
+	22, // 61: orgsync.plugin.v1.Payroll.Changes:input_type -> orgsync.plugin.v1.Token
+	0,  // 62: orgsync.plugin.v1.IdentitySource.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 63: orgsync.plugin.v1.IdentitySource.Ping:input_type -> orgsync.plugin.v1.Empty
+	0,  // 64: orgsync.plugin.v1.IdentitySource.Identities:input_type -> orgsync.plugin.v1.Empty
+	0,  // 65: orgsync.plugin.v1.Provisioner.Describe:input_type -> orgsync.plugin.v1.Empty
+	0,  // 66: orgsync.plugin.v1.Provisioner.Ping:input_type -> orgsync.plugin.v1.Empty
+	36, // 67: orgsync.plugin.v1.Provisioner.Grant:input_type -> orgsync.plugin.v1.GrantRequest
+	36, // 68: orgsync.plugin.v1.Provisioner.Revoke:input_type -> orgsync.plugin.v1.GrantRequest
+	36, // 69: orgsync.plugin.v1.Provisioner.Status:input_type -> orgsync.plugin.v1.GrantRequest
+	2,  // 70: orgsync.plugin.v1.Directory.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 71: orgsync.plugin.v1.Directory.Ping:output_type -> orgsync.plugin.v1.Empty
+	5,  // 72: orgsync.plugin.v1.Directory.Search:output_type -> orgsync.plugin.v1.Entries
+	4,  // 73: orgsync.plugin.v1.Directory.Read:output_type -> orgsync.plugin.v1.Entry
+	4,  // 74: orgsync.plugin.v1.Directory.ReadDN:output_type -> orgsync.plugin.v1.Entry
+	10, // 75: orgsync.plugin.v1.Directory.Create:output_type -> orgsync.plugin.v1.CreateResponse
+	0,  // 76: orgsync.plugin.v1.Directory.Modify:output_type -> orgsync.plugin.v1.Empty
+	14, // 77: orgsync.plugin.v1.Directory.Move:output_type -> orgsync.plugin.v1.MoveResponse
+	0,  // 78: orgsync.plugin.v1.Directory.Delete:output_type -> orgsync.plugin.v1.Empty
+	0,  // 79: orgsync.plugin.v1.Directory.SetEnabled:output_type -> orgsync.plugin.v1.Empty
+	0,  // 80: orgsync.plugin.v1.Directory.SetPassword:output_type -> orgsync.plugin.v1.Empty
+	0,  // 81: orgsync.plugin.v1.Directory.AddMember:output_type -> orgsync.plugin.v1.Empty
+	0,  // 82: orgsync.plugin.v1.Directory.RemoveMember:output_type -> orgsync.plugin.v1.Empty
+	21, // 83: orgsync.plugin.v1.Directory.Changes:output_type -> orgsync.plugin.v1.ChangePage
+	22, // 84: orgsync.plugin.v1.Directory.LatestToken:output_type -> orgsync.plugin.v1.Token
+	2,  // 85: orgsync.plugin.v1.Payroll.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 86: orgsync.plugin.v1.Payroll.Ping:output_type -> orgsync.plugin.v1.Empty
+	30, // 87: orgsync.plugin.v1.Payroll.Snapshot:output_type -> orgsync.plugin.v1.PayrollChunk
+	30, // 88: orgsync.plugin.v1.Payroll.Changes:output_type -> orgsync.plugin.v1.PayrollChunk
+	2,  // 89: orgsync.plugin.v1.IdentitySource.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 90: orgsync.plugin.v1.IdentitySource.Ping:output_type -> orgsync.plugin.v1.Empty
+	35, // 91: orgsync.plugin.v1.IdentitySource.Identities:output_type -> orgsync.plugin.v1.IdentityChunk
+	2,  // 92: orgsync.plugin.v1.Provisioner.Describe:output_type -> orgsync.plugin.v1.Info
+	0,  // 93: orgsync.plugin.v1.Provisioner.Ping:output_type -> orgsync.plugin.v1.Empty
+	37, // 94: orgsync.plugin.v1.Provisioner.Grant:output_type -> orgsync.plugin.v1.GrantResponse
+	37, // 95: orgsync.plugin.v1.Provisioner.Revoke:output_type -> orgsync.plugin.v1.GrantResponse
+	37, // 96: orgsync.plugin.v1.Provisioner.Status:output_type -> orgsync.plugin.v1.GrantResponse
+	70, // [70:97] is the sub-list for method output_type
+	43, // [43:70] is the sub-list for method input_type
+	43, // [43:43] is the sub-list for extension type_name
+	43, // [43:43] is the sub-list for extension extendee
+	0,  // [0:43] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -2960,7 +3105,7 @@ func file_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   37,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -20,7 +20,13 @@ type Caller struct {
 	HR bool
 	// Systems are the systems whose administrator the caller is.
 	Systems []string
+
+	csrf string // the session's CSRF token, for the pages' forms
 }
+
+// CSRFToken is the token a state-changing request of the caller's
+// session must carry (form field csrf, or header X-CSRF-Token).
+func (c *Caller) CSRFToken() string { return c.csrf }
 
 // AdministersSystem says whether the caller administers the system.
 func (c *Caller) AdministersSystem(system string) bool { return slices.Contains(c.Systems, system) }

@@ -12,6 +12,7 @@ import (
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/connectors/ad"
+	"github.com/orgsync/orgsync/service/auth"
 	"github.com/orgsync/orgsync/username"
 )
 
@@ -53,6 +54,9 @@ type Config struct {
 	Boarding *Boarding `yaml:"boarding" json:"boarding"`
 	// HTTP is where the service answers.
 	HTTP HTTP `yaml:"http" json:"http"`
+	// Auth is how people log in to the service's pages and API, and
+	// which groups give which rights. Without it nobody can log in.
+	Auth *Auth `yaml:"auth" json:"auth"`
 
 	file string     // the file it was read from, for errors
 	root *yaml.Node // its document, for the lines of errors
@@ -215,4 +219,48 @@ type HTTP struct {
 	CertFile string `yaml:"cert_file" json:"cert_file"`
 	// KeyFile is the certificate's private key.
 	KeyFile string `yaml:"key_file" json:"key_file"`
+}
+
+// Auth is the service's login: with the directory's accounts (a bind
+// with the user's own password, the default where the directory is AD),
+// and optionally OpenID Connect; sessions in sealed cookies.
+type Auth struct {
+	// SessionKeys seal the session cookies: each a secret holding 32
+	// bytes in base64 (openssl rand -base64 32). The first seals, every
+	// one opens: to rotate, put a new key first. The same on every host.
+	SessionKeys []Secret `yaml:"session_keys" json:"session_keys"`
+	// InsecureCookies drops the cookies' Secure attribute, for trying the
+	// service over plain HTTP on loopback only.
+	InsecureCookies bool `yaml:"insecure_cookies" json:"insecure_cookies"`
+	// NoPasswords turns the password login off (OpenID Connect only).
+	NoPasswords bool `yaml:"no_passwords" json:"no_passwords"`
+	// OIDC, if set, offers single sign-on.
+	OIDC *OIDC `yaml:"oidc" json:"oidc"`
+	// Roles are the groups that give rights: admin, hr, and systems (a
+	// system's id to its administrators' groups). Managers are who the
+	// org model says they are.
+	Roles auth.RoleMap `yaml:"roles" json:"roles"`
+	// Demo lets everyone in as an administrator called "demo", without a
+	// login: only with the in-memory twin, for trying the service out.
+	Demo bool `yaml:"demo" json:"demo"`
+}
+
+// OIDC is an OpenID provider the service offers single sign-on with.
+type OIDC struct {
+	// Issuer is the provider's issuer URL.
+	Issuer string `yaml:"issuer" json:"issuer"`
+	// ClientID is the service's registration at the provider.
+	ClientID string `yaml:"client_id" json:"client_id"`
+	// ClientSecret is its secret's file or variable.
+	ClientSecret Secret `yaml:"client_secret" json:"client_secret"`
+	// RedirectURL is the service's callback as registered (default
+	// http.public_url + /login/oidc/callback).
+	RedirectURL string `yaml:"redirect_url" json:"redirect_url"`
+	// UsernameClaim and GroupsClaim name the claims (default
+	// preferred_username and groups).
+	UsernameClaim string `yaml:"username_claim" json:"username_claim"`
+	// GroupsClaim names the claim that holds the groups.
+	GroupsClaim string `yaml:"groups_claim" json:"groups_claim"`
+	// CAFile is a PEM file of CAs that verify the provider's TLS.
+	CAFile string `yaml:"ca_file" json:"ca_file"`
 }

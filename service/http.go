@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/orgsync/orgsync/service/auth"
 )
 
 // Handler returns the service's HTTP side: /healthz (the process and its
@@ -21,7 +23,12 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.api(mux)
-	return s.instrument(mux)
+	if s.login != nil && s.login.handlers != nil {
+		mux.Handle(auth.PathLogin, s.login.handlers)
+		mux.Handle(auth.PathLogin+"/", s.login.handlers)
+		mux.Handle(auth.PathLogout, s.login.handlers)
+	}
+	return s.instrument(mux, s.authenticate(mux))
 }
 
 // healthz answers 200 while the database answers a read within a second.
@@ -55,12 +62,12 @@ func (s *Service) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // instrument times every request by its route pattern.
-func (s *Service) instrument(next *http.ServeMux) http.Handler {
+func (s *Service) instrument(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		_, pattern := next.Handler(r)
+		_, pattern := mux.Handler(r)
 		if pattern == "" {
 			pattern = "unmatched"
 		}

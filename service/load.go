@@ -148,6 +148,15 @@ func (c *Config) Resolve(dir string) {
 		abs(&c.Boarding.Catalogue)
 		c.Boarding.LinkKey.resolve(dir)
 	}
+	if c.Auth != nil {
+		for i := range c.Auth.SessionKeys {
+			c.Auth.SessionKeys[i].resolve(dir)
+		}
+		if o := c.Auth.OIDC; o != nil {
+			o.ClientSecret.resolve(dir)
+			abs(&o.CAFile)
+		}
+	}
 	abs(&c.HTTP.CertFile)
 	abs(&c.HTTP.KeyFile)
 	if c.dir == "" {
@@ -240,6 +249,26 @@ func (c *Config) Check() error {
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", err)
+		}
+	}
+	if a := c.Auth; a != nil {
+		switch {
+		case a.Demo && !c.Directory.Twin:
+			bad("auth.demo", errors.New("only with the in-memory twin (directory.twin): it lets everyone in as an administrator"))
+		case !a.Demo && len(a.SessionKeys) == 0:
+			bad("auth.session_keys", errors.New("at least one key (a secret of 32 bytes in base64) seals the sessions"))
+		case !a.Demo && a.NoPasswords && a.OIDC == nil:
+			bad("auth", errors.New("no_passwords without oidc: nobody could log in"))
+		case !a.Demo && !a.NoPasswords && c.Directory.Twin:
+			bad("auth", errors.New("the twin has no passwords to log in with: use oidc with no_passwords, or demo"))
+		}
+		if o := a.OIDC; o != nil {
+			if o.Issuer == "" || o.ClientID == "" {
+				bad("auth.oidc", errors.New("issuer and client_id are needed"))
+			}
+			if o.RedirectURL == "" && c.HTTP.PublicURL == "" {
+				bad("auth.oidc.redirect_url", errors.New("give redirect_url, or http.public_url to derive it from"))
+			}
 		}
 	}
 	if (c.HTTP.CertFile == "") != (c.HTTP.KeyFile == "") {

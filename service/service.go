@@ -60,6 +60,7 @@ type Service struct {
 	dirOwned bool
 	dirKey   string // the links' and tokens' name for the directory
 	engine   *adsync.Engine
+	links    adsync.Links
 	rec      *adsync.Reconciler
 	worker   *adsync.Worker
 	rules    *rules.Set
@@ -76,6 +77,8 @@ type Service struct {
 
 	boarding   *boarding.Engine
 	dispatcher *boarding.Dispatcher
+
+	login *login
 
 	metrics *metrics
 	status  statusBoard
@@ -138,6 +141,9 @@ func New(ctx context.Context, cfg *Config, opts Options) (_ *Service, err error)
 		return nil, err
 	}
 	if err := s.wireBoarding(); err != nil {
+		return nil, err
+	}
+	if err := s.wireLogin(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -23,6 +23,7 @@ func (s *Service) wireSync(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the links in %s: %w", s.db, err)
 	}
+	s.links = links
 	if s.engine, err = adsync.NewEngine(cfg.Sync, s.dir, links); err != nil {
 		return &ConfigError{File: cfg.file, Key: "sync", Err: err}
 	}

@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/boarding/report"
 	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/internal/redact"
+	"github.com/orgsync/orgsync/orgmodel/modelfile"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
@@ -21,6 +24,19 @@ func (s *Service) api(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/plan", need(admins, s.apiPlan))
 	mux.HandleFunc("GET /api/v1/chapel", need(admins, s.apiChapel))
 	mux.HandleFunc("GET /api/v1/rules/conflicts", need(adminHR, s.apiConflicts))
+	mux.HandleFunc("GET /api/v1/reports/{report}", need(adminHR, s.apiReport))
+	mux.HandleFunc("POST /api/v1/whatif", need(admins, s.apiWhatIf))
+	mux.HandleFunc("POST /api/v1/sources/{name}/import", need(admins, s.apiImportNow))
+}
+
+// apiImportNow starts a source's import now; 202, as it runs in the
+// service (GET /api/v1/status shows how it went).
+func (s *Service) apiImportNow(w http.ResponseWriter, r *http.Request) {
+	if err := s.ImportNow(r.PathValue("name")); err != nil {
+		fail(w, http.StatusNotFound, "not_found", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"status": "started"})
 }
 
 // StatusReport is what GET /api/v1/status answers.
@@ -49,7 +65,7 @@ const planTimeout = 2 * time.Minute
 func (s *Service) apiPlan(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), planTimeout)
 	defer cancel()
-	p, err := s.rec.Plan(ctx)
+	p, err := s.Plan(ctx)
 	if err != nil {
 		s.apiFail(w, err)
 		return
@@ -98,13 +114,9 @@ func chapelView(items []chapel.Item) []chapelItem {
 // apiChapel answers what is in the chapel and what the chapel would do
 // now.
 func (s *Service) apiChapel(w http.ResponseWriter, r *http.Request) {
-	if s.rec.Chapel == nil {
-		fail(w, http.StatusNotFound, "not_found", "the service has no chapel configured")
-		return
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), planTimeout)
 	defer cancel()
-	p, err := s.rec.Chapel.Plan(ctx, s.opts.Now())
+	p, err := s.ChapelPlan(ctx)
 	if err != nil {
 		s.apiFail(w, err)
 		return
@@ -118,11 +130,7 @@ func (s *Service) apiChapel(w http.ResponseWriter, r *http.Request) {
 // apiConflicts answers the conflicts the org rules leave for a person to
 // decide, from today on.
 func (s *Service) apiConflicts(w http.ResponseWriter, r *http.Request) {
-	if s.rules == nil {
-		fail(w, http.StatusNotFound, "not_found", "the service has no org rules configured")
-		return
-	}
-	res, err := s.rules.Plan(s.model.Latest(), timeline.Since(s.zone.Date(s.opts.Now())))
+	res, err := s.Conflicts(r.Context())
 	if err != nil {
 		s.apiFail(w, err)
 		return
@@ -157,7 +165,12 @@ func writeMasked(w http.ResponseWriter, v any, keep ...string) {
 // client can act on; the text has national ids masked.
 func (s *Service) apiFail(w http.ResponseWriter, err error) {
 	msg := redact.NationalIDs(oneLine(err.Error()))
+	var qe *report.QueryError
 	switch {
+	case errors.Is(err, ErrNotConfigured):
+		fail(w, http.StatusNotFound, "not_found", msg)
+	case errors.As(err, &qe):
+		fail(w, http.StatusBadRequest, "bad_request", msg)
 	case errors.Is(err, context.DeadlineExceeded):
 		fail(w, http.StatusGatewayTimeout, "unavailable", "it took too long: "+msg)
 	case errors.Is(err, ErrConfig):
@@ -166,4 +179,87 @@ func (s *Service) apiFail(w http.ResponseWriter, err error) {
 		s.log.Warn("an API request failed", "error", msg)
 		fail(w, http.StatusInternalServerError, "internal", msg)
 	}
+}
+
+// apiReport answers a report over a window of registration days,
+// ?from=YYYY-MM-DD&to=YYYY-MM-DD (to not included; default the last
+// seven days) and &format=csv|xlsx|json (default csv), as a download.
+func (s *Service) apiReport(w http.ResponseWriter, r *http.Request) {
+	kind, err := report.ParseReport(r.PathValue("report"))
+	if err != nil {
+		fail(w, http.StatusNotFound, "not_found", err.Error())
+		return
+	}
+	q := r.URL.Query()
+	today := s.zone.Date(s.opts.Now())
+	from, to := today-7, today+1
+	for _, p := range []struct {
+		name string
+		to   *timeline.Date
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.name); v != "" {
+			d, err := timeline.ParseDate(v)
+			if err != nil {
+				fail(w, http.StatusBadRequest, "bad_request", p.name+": "+err.Error())
+				return
+			}
+			*p.to = d
+		}
+	}
+	format := report.CSV
+	if v := q.Get("format"); v != "" {
+		if format, err = report.ParseFormat(v); err != nil {
+			fail(w, http.StatusBadRequest, "bad_request", "format: "+err.Error())
+			return
+		}
+	}
+	f, err := s.Report(r.Context(), kind, s.zone.Start(from), s.zone.Start(to), format, report.Filter{})
+	if err != nil {
+		s.apiFail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(f.Data)
+}
+
+// maxProposal bounds a what-if's body.
+const maxProposal = 64 << 20
+
+// apiWhatIf answers what a proposal would do: the body is a model file
+// (orgmodel/modelfile's format) of the proposed snapshots; ?day= is the
+// day planned for (default today). Nothing is written.
+func (s *Service) apiWhatIf(w http.ResponseWriter, r *http.Request) {
+	req := WhatIfRequest{}
+	if v := r.URL.Query().Get("day"); v != "" {
+		d, err := timeline.ParseDate(v)
+		if err != nil {
+			fail(w, http.StatusBadRequest, "bad_request", "day: "+err.Error())
+			return
+		}
+		req.Day = d
+	}
+	snaps, err := modelfile.Read(http.MaxBytesReader(w, r.Body, maxProposal))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "bad_request", "the proposal: "+redact.NationalIDs(err.Error()))
+		return
+	}
+	req.Snapshots = snaps
+	ctx, cancel := context.WithTimeout(r.Context(), planTimeout)
+	defer cancel()
+	res, err := s.WhatIf(ctx, req)
+	if errors.Is(err, ErrBadProposal) {
+		fail(w, http.StatusBadRequest, "bad_request", redact.NationalIDs(err.Error()))
+		return
+	}
+	if err != nil {
+		s.apiFail(w, err)
+		return
+	}
+	fp := res.Plan.Fingerprint()
+	writeMasked(w, struct {
+		*WhatIfResult
+		Fingerprint string `json:"fingerprint"`
+	}{res, fp}, fp)
 }

@@ -23,12 +23,38 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.api(mux)
+	for _, m := range s.mounts {
+		mux.Handle(m.pattern, m.h)
+	}
 	if s.login != nil && s.login.handlers != nil {
 		mux.Handle(auth.PathLogin, s.login.handlers)
 		mux.Handle(auth.PathLogin+"/", s.login.handlers)
 		mux.Handle(auth.PathLogout, s.login.handlers)
 	}
 	return s.instrument(mux, s.authenticate(mux))
+}
+
+// mount is a handler a host added with Mount.
+type mount struct {
+	pattern string
+	h       http.Handler
+}
+
+// Mount adds a handler to what Handler serves, for pattern (as
+// http.ServeMux takes it: the web pages mount "/"), behind the login
+// layer: the handler finds the request's caller with CallerFrom. Call it
+// before Handler.
+func (s *Service) Mount(pattern string, h http.Handler) {
+	s.mounts = append(s.mounts, mount{pattern, h})
+}
+
+// LoginPath is where a person logs in (?return=/local/path), when the
+// service has a login; "" when it has none or lets everyone in.
+func (s *Service) LoginPath() string {
+	if s.login == nil || s.login.handlers == nil {
+		return ""
+	}
+	return auth.PathLogin
 }
 
 // healthz answers 200 while the database answers a read within a second.

@@ -79,18 +79,41 @@ func (s *Service) runJobs(ctx context.Context) {
 	start("scheduler", func(ctx context.Context) error {
 		return s.model.RunScheduler(ctx, clock{s.opts.Now}, func(err error) { s.metrics.errors.WithLabelValues("scheduler").Inc() })
 	})
+	// In a new deployment (the model empty at start) the first import of
+	// each source is the initial load, not news: the followers that start
+	// at the present (the notifier, boarding) start after it, so that
+	// nobody is mailed about, or ordered for, the whole municipality.
+	var initial sync.WaitGroup
 	for _, src := range s.sources {
-		start("source "+src.cfg.Name, func(ctx context.Context) error { return s.runSource(ctx, src) })
+		first := func() {}
+		if s.fresh {
+			initial.Add(1)
+			first = sync.OnceFunc(initial.Done)
+		}
+		start("source "+src.cfg.Name, func(ctx context.Context) error { return s.runSource(ctx, src, first) })
+	}
+	followers := func(fn func()) {
+		wg.Go(func() {
+			waited := make(chan struct{})
+			go func() { initial.Wait(); close(waited) }()
+			select {
+			case <-waited:
+				fn()
+			case <-ctx.Done():
+			}
+		})
 	}
 	if s.sender != nil {
 		start("outbox", func(ctx context.Context) error { return s.sender.Run(ctx, s.wake) })
-		start("notify", s.notifier.Run)
+		followers(func() { s.supervise(ctx, "notify", s.notifier.Run) })
 	}
 	if s.reports != nil {
 		start("reports", func(ctx context.Context) error { return s.reports.Run(ctx, time.Minute) })
 	}
 	if s.boarding != nil {
-		start("boarding", func(ctx context.Context) error { return s.boarding.Run(ctx, "boarding") })
+		followers(func() {
+			s.supervise(ctx, "boarding", func(ctx context.Context) error { return s.boarding.Run(ctx, "boarding") })
+		})
 		start("boarding rounds", s.boardingRounds)
 	}
 	start("gauges", s.gauges)

@@ -78,7 +78,9 @@ type Service struct {
 	boarding   *boarding.Engine
 	dispatcher *boarding.Dispatcher
 
-	login *login
+	login  *login
+	fresh  bool // the model was empty when the service started
+	mounts []mount
 
 	metrics *metrics
 	status  statusBoard
@@ -137,6 +139,7 @@ func New(ctx context.Context, cfg *Config, opts Options) (_ *Service, err error)
 	if err := s.openSources(ctx); err != nil {
 		return nil, err
 	}
+	s.fresh = len(s.model.Registrations(1)) == 0
 	if err := s.wireMail(); err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func TestAPIRights(t *testing.T) {
 	assert.Equal(t, "nothing", ch.Items[0].Action)
 	code, body = get(t, h, "/api/v1/rules/conflicts", admin)
 	assert.Equal(t, http.StatusNotFound, code, "no rules configured")
-	assert.True(t, strings.Contains(body, "no org rules"), body)
+	assert.True(t, strings.Contains(body, "not configured: the org rules"), body)
 }
 
 // A change registered in the org model reaches the directory through the

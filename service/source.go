@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 type source struct {
 	cfg  Source
 	conn any
+	kick chan struct{} // ImportNow's signal
 }
 
 // openSources opens every source's connector, so that a bad connector
@@ -25,7 +27,7 @@ func (s *Service) openSources(ctx context.Context) error {
 			}
 			return fmt.Errorf("source %s: %w", sc.Name, err)
 		}
-		s.sources = append(s.sources, &source{cfg: sc, conn: conn})
+		s.sources = append(s.sources, &source{cfg: sc, conn: conn, kick: make(chan struct{}, 1)})
 	}
 	return nil
 }
@@ -71,15 +73,39 @@ func (s *Service) importOnce(ctx context.Context, src *source) (string, error) {
 }
 
 // runSource imports the source every Every (default an hour), the first
-// time at once.
-func (s *Service) runSource(ctx context.Context, src *source) error {
+// time at once;
+// first is called after each import that succeeds. ImportNow cuts the
+// wait short.
+func (s *Service) runSource(ctx context.Context, src *source, first func()) error {
 	every := orDefault(src.cfg.Every, time.Hour)
 	for {
-		s.job("source "+src.cfg.Name, func() (string, error) { return s.importOnce(ctx, src) })
+		if s.job("source "+src.cfg.Name, func() (string, error) { return s.importOnce(ctx, src) }) == nil {
+			first()
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-src.kick:
 		case <-time.After(every):
 		}
 	}
+}
+
+// ErrNoSource is ImportNow of a source the configuration does not name.
+var ErrNoSource = errors.New("service: no such source")
+
+// ImportNow makes the source's next import start at once rather than at
+// its time (the import itself runs in the service, as scheduled ones do;
+// its status says how it went).
+func (s *Service) ImportNow(name string) error {
+	for _, src := range s.sources {
+		if src.cfg.Name == name {
+			select {
+			case src.kick <- struct{}{}:
+			default: // one is waiting already
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q", ErrNoSource, name)
 }

@@ -83,6 +83,9 @@ type Service struct {
 	mounts []mount
 
 	metrics *metrics
+	// batchHook, if set (by tests and benchmarks), hears of every
+	// batch of events the worker has done, and when.
+	batchHook func(batch []orgmodel.Event, done time.Time)
 	status  statusBoard
 
 	mu      sync.Mutex

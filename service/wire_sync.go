@@ -134,4 +134,7 @@ func (s *Service) onBatch(batch []orgmodel.Event) {
 		}
 	}
 	s.status.record("worker", now, now, fmt.Sprintf("%d event(s)", len(batch)), nil)
+	if h := s.batchHook; h != nil {
+		h(batch, now)
+	}
 }

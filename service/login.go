@@ -110,10 +110,13 @@ func (s *Service) authenticate(next http.Handler) http.Handler {
 		})
 	}
 	csrf := auth.RequireCSRF(l.sessions, next)
+	// A state-changing request without a session (the one-time password
+	// page, a login) is still refused from another site.
+	crossOrigin := http.NewCrossOriginProtection().Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, err := l.sessions.Refresh(w, r)
 		if err != nil {
-			next.ServeHTTP(w, r) // no caller: the routes say 401 or send to /login
+			crossOrigin.ServeHTTP(w, r) // no caller: the routes say 401 or send to /login
 			return
 		}
 		p := &sess.Principal

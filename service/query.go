@@ -114,3 +114,11 @@ func (s *Service) Zone() timeline.Zone { return s.zone }
 
 // Now returns the service's clock's time.
 func (s *Service) Now() time.Time { return s.opts.Now() }
+
+// Running says whether Run runs, and leading whether this host leads
+// (runs the jobs) rather than standing by for another.
+func (s *Service) Running() (running, leading bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ready, s.leading
+}

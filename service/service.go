@@ -86,7 +86,7 @@ type Service struct {
 	// batchHook, if set (by tests and benchmarks), hears of every
 	// batch of events the worker has done, and when.
 	batchHook func(batch []orgmodel.Event, done time.Time)
-	status  statusBoard
+	status    statusBoard
 
 	mu      sync.Mutex
 	running bool

@@ -1,11 +1,13 @@
 package service
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/orgsync/orgsync/chapel"
 	"github.com/orgsync/orgsync/internal/redact"
 )
 
@@ -29,6 +31,9 @@ type JobStatus struct {
 	Error string `json:"error,omitempty"`
 	// Summary says what the last run did, in a line.
 	Summary string `json:"summary,omitempty"`
+	// Breaker says the last run was held back by a mass-action breaker
+	// (the chapel's): its plan waits for an operator's approval.
+	Breaker bool `json:"breaker,omitempty"`
 }
 
 // statusBoard keeps the jobs' status.
@@ -51,6 +56,7 @@ func (b *statusBoard) record(job string, start, end time.Time, summary string, e
 	}
 	j.Runs++
 	j.LastStart, j.LastEnd, j.Summary = start, end, redact.NationalIDs(summary)
+	j.Breaker = errors.Is(err, chapel.ErrBreaker)
 	if err != nil {
 		j.Failures++
 		j.Error = redact.NationalIDs(oneLine(err.Error()))

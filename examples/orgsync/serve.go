@@ -16,6 +16,7 @@ import (
 
 	"github.com/orgsync/orgsync/internal/redact"
 	"github.com/orgsync/orgsync/service"
+	"github.com/orgsync/orgsync/service/web"
 )
 
 const serveUsage = `usage: orgsync serve --config FILE [flags]
@@ -25,8 +26,9 @@ schedules with the org rules after each payroll import, the org model's
 day scheduler, the sync into AD in near real time with a full
 reconciliation every hour and AD's changes read back, the chapel under its
 breaker, boarding, the mail outbox and the scheduled reports, as the
-configuration names them. It answers HTTP on http.listen: /healthz,
-/readyz, /metrics (Prometheus) and the JSON API under /api/v1/.
+configuration names them. It answers HTTP on http.listen: the web pages
+(the dashboard, the plan, the what-if, the chapel, reports, boarding),
+/healthz, /readyz, /metrics (Prometheus) and the JSON API under /api/v1/.
 
 SIGTERM or SIGINT stops it gracefully: the batch of changes in hand is
 finished, the outbox is delivered (within --grace), then it exits 0.
@@ -94,6 +96,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer svc.Close()
+	if _, err := web.Mount(svc, web.Options{}); err != nil {
+		fmt.Fprintf(stderr, "orgsync serve: the web pages: %v\n", err)
+		return 1
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "orgsync serve: %v\n", err)

@@ -27,6 +27,7 @@ func (s *Service) api(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/reports/{report}", need(adminHR, s.apiReport))
 	mux.HandleFunc("POST /api/v1/whatif", need(admins, s.apiWhatIf))
 	mux.HandleFunc("POST /api/v1/sources/{name}/import", need(admins, s.apiImportNow))
+	s.apiBoarding(mux)
 }
 
 // apiImportNow starts a source's import now; 202, as it runs in the
@@ -145,6 +146,11 @@ func (s *Service) apiConflicts(w http.ResponseWriter, r *http.Request) {
 // attributes or a reason may quote one. The strings in keep (hex
 // fingerprints, whose digits may run to ten) are written as they are.
 func writeMasked(w http.ResponseWriter, v any, keep ...string) {
+	writeMaskedStatus(w, http.StatusOK, v, keep...)
+}
+
+// writeMaskedStatus is writeMasked with a status code.
+func writeMaskedStatus(w http.ResponseWriter, code int, v any, keep ...string) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "internal", "the answer could not be written")
@@ -158,6 +164,7 @@ func writeMasked(w http.ResponseWriter, v any, keep ...string) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
 	w.Write([]byte(text + "\n"))
 }
 

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/orgsync/orgsync/adsync"
 	"github.com/orgsync/orgsync/chapel"
+	"github.com/orgsync/orgsync/internal/yamlpos"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/username"
 )
@@ -24,36 +26,28 @@ func (s *Service) wireSync(ctx context.Context) error {
 		return fmt.Errorf("the links in %s: %w", s.db, err)
 	}
 	s.links = links
-	if s.engine, err = adsync.NewEngine(cfg.Sync, s.dir, links); err != nil {
-		return &ConfigError{File: cfg.file, Key: "sync", Err: err}
-	}
-	if _, err := adsync.LoadLinks(ctx, s.engine, s.model.Latest(), links); err != nil {
-		return fmt.Errorf("reading the accounts: %w", err)
-	}
-	idx := username.NewIndex()
-	username.LoadHistory(s.model.Latest(), adsync.System, s.zone, s.zone.Date(s.opts.Now()), idx)
-	gen, err := username.New(cfg.Username, []username.Taken{idx, username.NewDirectoryTaken(s.dir, "")})
-	if err != nil {
-		return &ConfigError{File: cfg.file, Key: "username", Err: err}
-	}
-	s.rec = &adsync.Reconciler{Engine: s.engine, Model: s.model, Applier: adsync.Applier{Usernames: gen}, Now: s.opts.Now}
+	p := SyncParts{Model: s.model, Directory: s.dir, Links: links, Tokens: s.db.Tokens(s.dirKey), Sync: cfg.Sync, Username: cfg.Username,
+		Taken: []username.Taken{username.NewDirectoryTaken(s.dir, "")}, Now: s.opts.Now, Actor: "orgsync service: AD read-back"}
 	if ch := cfg.Chapel; ch != nil {
 		policy := cfg.chapelPolicy()
-		b := chapel.Breaker{MaxActions: ch.MaxActions, MaxShare: ch.MaxShare}
-		if b.MaxActions == 0 {
-			b.MaxActions = 25
+		p.Chapel = &policy
+		p.Breaker = chapel.Breaker{MaxActions: ch.MaxActions, MaxShare: ch.MaxShare}
+		if p.Breaker.MaxActions == 0 {
+			p.Breaker.MaxActions = 25
 		}
-		if b.MaxShare == 0 {
-			b.MaxShare = 0.05
-		}
-		s.rec.Chapel, err = chapel.NewRunner(chapel.Runner{Dir: s.dir, Base: cfg.Sync.Base, Policy: &policy,
-			People: &adsync.ChapelPeople{Engine: s.engine, Model: s.model}, Breaker: b})
-		if err != nil {
-			return &ConfigError{File: cfg.file, Key: "chapel", Err: err}
+		if p.Breaker.MaxShare == 0 {
+			p.Breaker.MaxShare = 0.05
 		}
 	}
-	rb := &adsync.ReadBack{Engine: s.engine, Model: s.model, Tokens: s.db.Tokens(s.dirKey), Applier: adsync.Applier{Usernames: gen},
-		Now: s.opts.Now, Actor: "orgsync service: AD read-back"}
+	w, err := WireSync(ctx, p)
+	if err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			ce.File, ce.Line = cfg.file, yamlpos.Line(cfg.root, ce.Key)
+		}
+		return err
+	}
+	s.engine, s.rec = w.Engine, w.Reconciler
 	if cfg.Rules != "" {
 		if s.rules, err = loadRules(cfg.Rules); err != nil {
 			return &ConfigError{File: cfg.file, Key: "rules", Err: err}
@@ -61,9 +55,9 @@ func (s *Service) wireSync(ctx context.Context) error {
 	}
 	sc := cfg.Schedule
 	s.worker = &adsync.Worker{
-		Model: s.model, Name: "adsync", Engine: s.engine, Applier: adsync.Applier{Usernames: gen}, Now: s.opts.Now,
+		Model: s.model, Name: "adsync", Engine: s.engine, Applier: s.rec.Applier, Now: s.opts.Now,
 		Parallel: sc.Parallel, Reconciler: s.rec, Every: orDefault(sc.Reconcile, time.Hour),
-		ReadBack: rb, ReadBackEvery: orDefault(sc.ReadBack, 10*time.Second),
+		ReadBack: w.ReadBack, ReadBackEvery: orDefault(sc.ReadBack, 10*time.Second),
 		OnResult:    s.onResult,
 		OnReconcile: s.onReconcile,
 		OnReadBack:  s.onReadBack,

@@ -22,6 +22,7 @@ import (
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/synth"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
+	"github.com/orgsync/orgsync/service"
 	"github.com/orgsync/orgsync/statedb"
 	"github.com/orgsync/orgsync/username"
 )
@@ -304,37 +305,25 @@ func usernameIndex(ctx context.Context, dir connectors.Directory, root string, v
 }
 
 // wireSync makes the engine, the username generator, the chapel and the
-// reconciler over dir, and loads the links (in memory, or the state
-// database's) from the org model's accounts and the anchors in the
-// directory.
+// reconciler over dir, as the service does (service.WireSync), and loads
+// the links (in memory, or the state database's) from the org model's
+// accounts and the anchors in the directory. The names taken are read
+// from the directory below root (or the connector's base) in one pass.
 func wireSync(ctx context.Context, s *syncSetup, model *orgmodel.Model, links adsync.Links, dir connectors.Directory, root string, now func() time.Time) (*adsync.Reconciler, error) {
-	eng, err := adsync.NewEngine(s.cfg.Sync, dir, links)
-	if err != nil {
+	idx := username.NewIndex()
+	if err := username.LoadDirectory(ctx, dir, root, idx); err != nil {
 		return nil, err
 	}
-	if _, err := adsync.LoadLinks(ctx, eng, model.Latest(), links); err != nil {
-		return nil, fmt.Errorf("reading the accounts: %w", err)
-	}
-	idx, err := usernameIndex(ctx, dir, root, model.Latest(), s.zone, now())
-	if err != nil {
-		return nil, err
-	}
-	gen, err := username.New(s.cfg.Username, []username.Taken{idx})
-	if err != nil {
-		return nil, err
-	}
-	rec := &adsync.Reconciler{Engine: eng, Model: model, Applier: adsync.Applier{Usernames: gen}, Now: now}
+	p := service.SyncParts{Model: model, Directory: dir, Links: links, Sync: s.cfg.Sync, Username: s.cfg.Username, Names: idx, Now: now}
 	if s.cfg.Chapel != nil {
 		policy := s.cfg.Chapel.Policy
-		rec.Chapel, err = chapel.NewRunner(chapel.Runner{
-			Dir: dir, Base: s.cfg.Sync.Base, Policy: &policy,
-			People: &adsync.ChapelPeople{Engine: eng, Model: model}, Breaker: s.breaker,
-		})
-		if err != nil {
-			return nil, err
-		}
+		p.Chapel, p.Breaker = &policy, s.breaker
 	}
-	return rec, nil
+	w, err := service.WireSync(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return w.Reconciler, nil
 }
 
 // openStateDB opens the state database with the key from keyFile, or

@@ -20,6 +20,7 @@ import (
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/synth"
+	"github.com/orgsync/orgsync/service"
 	"github.com/orgsync/orgsync/username"
 )
 
@@ -162,14 +163,7 @@ func newJob(ctx context.Context, o options, dir connectors.Directory, w io.Write
 	} else {
 		j.links = adsync.NewMapLinks()
 	}
-	if j.eng, err = adsync.NewEngine(cfg, dir, j.links); err != nil {
-		return nil, err
-	}
-	// A second quickstart against the same directory finds the accounts
-	// of the first by their anchors.
-	if _, err := adsync.LoadLinks(ctx, j.eng, j.model.Latest(), j.links); err != nil {
-		return nil, err
-	}
+	// The names taken follow the directory as the day goes on.
 	idx := username.NewIndex()
 	if j.follow, err = username.NewFollower(dir, "", idx); err != nil {
 		return nil, err
@@ -177,28 +171,24 @@ func newJob(ctx context.Context, o options, dir connectors.Directory, w io.Write
 	if err := j.follow.Load(ctx); err != nil {
 		return nil, err
 	}
-	j.names, err = username.New(username.Config{
-		Patterns:   []string{"FFLL", "FFFL", "FLLL", "FFLLX"},
-		SuffixBase: "FFLL", SuffixMax: 999,
-		Fallback:  "medarb",
-		Forbidden: []string{"admin", "root", "test", "guest"},
-		UPNDomain: "example.org", MailDomain: "example.org",
-	}, []username.Taken{idx})
-	if err != nil {
-		return nil, err
-	}
-	runner, err := chapel.NewRunner(chapel.Runner{
-		Dir: dir, Base: j.base,
-		Policy:  &chapel.Policy{ChapelOU: j.chapel, Retention: chapel.Retention{Months: 3}, Quarantine: chapel.Retention{Months: 12}},
-		People:  &adsync.ChapelPeople{Engine: j.eng, Model: j.model},
+	// The same wiring as the service's: a second quickstart against the
+	// same directory finds the accounts of the first by their anchors.
+	wired, err := service.WireSync(ctx, service.SyncParts{
+		Model: j.model, Directory: dir, Links: j.links, Tokens: tokens, Sync: cfg, Names: idx, Now: j.now,
+		Username: username.Config{
+			Patterns:   []string{"FFLL", "FFFL", "FLLL", "FFLLX"},
+			SuffixBase: "FFLL", SuffixMax: 999,
+			Fallback:  "medarb",
+			Forbidden: []string{"admin", "root", "test", "guest"},
+			UPNDomain: "example.org", MailDomain: "example.org",
+		},
+		Chapel:  &chapel.Policy{ChapelOU: j.chapel, Retention: chapel.Retention{Months: 3}, Quarantine: chapel.Retention{Months: 12}},
 		Breaker: chapel.Breaker{MaxActions: 50, MaxShare: 0.1},
 	})
 	if err != nil {
 		return nil, err
 	}
-	applier := adsync.Applier{Usernames: j.names}
-	j.rec = &adsync.Reconciler{Engine: j.eng, Model: j.model, Applier: applier, Chapel: runner, Now: j.now}
-	j.back = &adsync.ReadBack{Engine: j.eng, Model: j.model, Tokens: tokens, Applier: applier, Now: j.now}
+	j.eng, j.rec, j.back, j.names = wired.Engine, wired.Reconciler, wired.ReadBack, wired.Usernames
 	return j, nil
 }
 

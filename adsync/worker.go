@@ -214,6 +214,12 @@ func (w *Worker) process(ctx context.Context, batch []orgmodel.Event) error {
 }
 
 func (w *Worker) one(ctx context.Context, g orgmodel.Graph, a *Applier, person uuid.UUID) (*Report, error) {
+	if _, ok := g.Person(person); !ok {
+		// Not valid on the day (registered ahead of their first day, or
+		// gone): nothing to do now. The day scheduler's event on their
+		// day, and the reconcile, take them up then.
+		return &Report{}, nil
+	}
 	plan, err := w.Engine.Plan(ctx, g, []uuid.UUID{person})
 	if err != nil {
 		return nil, err

@@ -171,3 +171,41 @@ func TestWorkerReadsBackBetweenBatches(t *testing.T) {
 		}
 	}
 }
+
+// A person registered today who is valid only from a later day is not an
+// error for the worker: there is nothing to do yet, and the day scheduler
+// and the reconcile take them up on their day.
+func TestWorkerPassesOverAPersonNotYetValid(t *testing.T) {
+	f := newPlanFx(t)
+	now := timeline.DefaultZone().Start(d("2026-06-01")).Add(9 * time.Hour)
+	a := f.applier(t, f.o.m.Latest().At(d("2026-06-01")))
+	type result struct {
+		person uuid.UUID
+		err    error
+	}
+	done := make(chan result, 100)
+	w := &adsync.Worker{
+		Model: f.o.m, Name: "adsync", Engine: f.eng, Applier: *a,
+		Now:      func() time.Time { return now },
+		OnResult: func(p uuid.UUID, rep *adsync.Report, err error) { done <- result{p, err} },
+	}
+	c, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = w.Run(c) }()
+	var cs orgmodel.ChangeSet
+	later := cs.Add("LATER", timeline.Since(d("2026-09-01")), orgmodel.PersonAttrs{GivenNames: "Senere", Surname: "Ansat"})
+	_, err := f.o.m.Apply(ctx, &cs, orgmodel.Registration{Time: time.Now(), Actor: "test"})
+	require.NoError(t, err)
+	for {
+		select {
+		case r := <-done:
+			if r.person != later {
+				continue
+			}
+			assert.NoError(t, r.err)
+			return
+		case <-time.After(10 * time.Second):
+			t.Fatal("the worker did not process the person")
+		}
+	}
+}

@@ -3,6 +3,7 @@ package adsync
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/orgsync/orgsync/connectors"
 )
@@ -49,6 +50,11 @@ func (c *Config) Validate() error {
 	if c.ChapelOU != "" {
 		if _, err := connectors.NormalizeDN(c.ChapelOU); err != nil {
 			errs = append(errs, configErr("chapel_ou", err))
+		}
+	}
+	for i, k := range c.CreateMissing {
+		if !slices.Contains(createKinds, k) {
+			errs = append(errs, configErr(fmt.Sprintf("create_missing.%d", i), fmt.Errorf("%q: want base, chapel or groups", k)))
 		}
 	}
 	switch c.Drift {

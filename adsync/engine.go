@@ -43,6 +43,14 @@ type Config struct {
 	// after any change (it cannot tell an edit by hand from a change in
 	// the model). A value that AD should own is left out of the mapping.
 	Drift string `json:"drift" yaml:"drift"`
+	// CreateMissing names the prerequisites the apply may create when a
+	// plan finds them missing: "base" (the base OU and any OUs above it
+	// below the domain), "chapel" (the chapel's OU) and "groups" (the
+	// groups the group rules name, and their OUs). Left out, a missing
+	// prerequisite stops the apply, which changes nothing until it is
+	// made in AD: the safe default where AD's structure is the
+	// municipality's own.
+	CreateMissing []string `json:"create_missing" yaml:"create_missing"`
 }
 
 // The drift policies.

@@ -23,10 +23,16 @@ type Missing struct {
 	DN string `json:"dn"`
 	// Needed says what needs it ("12 group additions").
 	Needed string `json:"needed"`
+	// Create says the configuration lets the apply create it
+	// (Config.CreateMissing).
+	Create bool `json:"create,omitempty"`
 }
 
 // String says what is missing in plain words.
 func (m Missing) String() string {
+	if m.Create {
+		return redact.NationalIDs(fmt.Sprintf("the %s %s does not exist (needed for %s): the apply creates it (create_missing)", m.What, m.DN, m.Needed))
+	}
 	return redact.NationalIDs(fmt.Sprintf("the %s %s does not exist (needed for %s): create it in AD, or correct the configuration", m.What, m.DN, m.Needed))
 }
 

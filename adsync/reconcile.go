@@ -76,7 +76,11 @@ func (p *RunPlan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "plan for %s (org model registration %d), fingerprint %s\n", p.Day, p.Registration, p.Fingerprint())
 	if len(p.Missing) > 0 {
-		fmt.Fprintf(&b, "NOT READY    the directory lacks %d thing(s) the plan depends on; apply changes nothing until they exist:\n", len(p.Missing))
+		if slices.ContainsFunc(p.Missing, func(m Missing) bool { return !m.Create }) {
+			fmt.Fprintf(&b, "NOT READY    the directory lacks %d thing(s) the plan depends on; apply changes nothing until they exist:\n", len(p.Missing))
+		} else {
+			fmt.Fprintf(&b, "TO CREATE    the directory lacks %d thing(s) the plan depends on; the configuration lets the apply create them first:\n", len(p.Missing))
+		}
 		for _, m := range p.Missing {
 			fmt.Fprintf(&b, "missing      %s\n", m)
 		}
@@ -159,6 +163,9 @@ type RunReport struct {
 	Chapel *chapel.Report
 	// Accounts is the accounts' report.
 	Accounts *Report
+	// Created are the prerequisites the apply created first, as the
+	// configuration allowed (Config.CreateMissing).
+	Created []Missing
 }
 
 // Failed counts the operations that failed, of both parts.
@@ -230,6 +237,7 @@ func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 	if _, err := e.dir.ReadDN(ctx, e.cfg.Base, []string{"objectClass"}); connectors.KindOf(err) == connectors.NotFound {
 		rp.Accounts = &Plan{}
 		rp.Missing = []Missing{{What: "base OU", DN: e.cfg.Base, Needed: fmt.Sprintf("every account (%d persons to sync)", len(persons))}}
+		e.cfg.markCreatable(rp.Missing)
 		return rp, nil
 	} else if err != nil {
 		return nil, err
@@ -271,6 +279,7 @@ func (r *Reconciler) Plan(ctx context.Context) (*RunPlan, error) {
 	if rp.Missing, err = r.prerequisites(ctx, rp); err != nil {
 		return nil, err
 	}
+	e.cfg.markCreatable(rp.Missing)
 	return rp, nil
 }
 
@@ -293,12 +302,24 @@ func (r *Reconciler) sharesRead() bool {
 // still applied (it neither disables nor deletes) and the error is
 // chapel.ErrBreaker. A returning account's attributes are corrected on the
 // next run. A plan whose prerequisites do not hold (RunPlan.Missing) is
-// not applied at all: a *PrerequisiteError lists them.
+// not applied at all: a *PrerequisiteError lists them, unless the
+// configuration lets the apply create every one (Config.CreateMissing).
+// Then they are created first, and the report says so (Created); a plan
+// made without its base has no accounts to apply, so the run ends there,
+// and the next plan (Reconcile's at once) plans them.
 func (r *Reconciler) Apply(ctx context.Context, rp *RunPlan, approval string) (*RunReport, error) {
-	if len(rp.Missing) > 0 {
-		return nil, &PrerequisiteError{Missing: rp.Missing}
-	}
 	rep := &RunReport{Plan: rp}
+	if len(rp.Missing) > 0 {
+		base, err := r.createMissing(ctx, rp.Missing)
+		if err != nil {
+			return nil, err
+		}
+		rep.Created = rp.Missing
+		if base {
+			rep.Accounts = &Report{}
+			return rep, nil
+		}
+	}
 	a := r.Applier
 	a.Engine = r.Engine
 	a.Names = GraphNames{Graph: r.Model.AsOf(rp.Registration).At(rp.Day)}
@@ -360,6 +381,17 @@ func (r *Reconciler) Reconcile(ctx context.Context) (*RunReport, error) {
 		return nil, err
 	}
 	rep, err := r.Apply(ctx, rp, "")
+	if err == nil && rep != nil && slices.ContainsFunc(rep.Created, func(m Missing) bool { return m.What == "base OU" }) {
+		// The base was made: plan what goes in it, now it can be read.
+		created := rep.Created
+		if rp, err = r.Plan(ctx); err != nil {
+			return rep, err
+		}
+		rep, err = r.Apply(ctx, rp, "")
+		if rep != nil {
+			rep.Created = append(created, rep.Created...)
+		}
+	}
 	if rep != nil && rep.Accounts != nil && len(rep.Accounts.Created) > 0 && ctx.Err() == nil {
 		err = errors.Join(err, r.fillManagers(ctx, rp, rep))
 	}

@@ -466,3 +466,45 @@ func TestSambaPlanReportsMissingGroupsAndApplyWaits(t *testing.T) {
 	_, err = f.rec.Apply(ctx, rp, "")
 	assert.ErrorIs(t, err, adsync.ErrPrerequisites)
 }
+
+// With create_missing, the apply makes what the plan lacks (a base two
+// OUs deep, a group in an OU that does not exist yet) and then syncs into
+// it; what the configuration does not let it make still stops the apply,
+// and nothing is created for the accounts.
+func TestSambaCreatesMissingWhereConfigured(t *testing.T) {
+	f := newE2E(t)
+	group := "CN=Nye lærere æøå,OU=Nye grupper," + f.env.root
+	f.cfg.Groups = append(f.cfg.Groups, adsync.GroupRule{JobFunction: "Lærer", Group: group})
+	base := "OU=Ny base,OU=Ny afdeling," + f.env.root
+	f.cfg.Base, f.cfg.OU = base, adsync.OURule{Mode: "single", Single: base}
+	f.cfg.CreateMissing = []string{"base"}
+	f.start()
+	bo, _ := f.hire("Bo Erik", "Etoek", f.skolen, "Lærer", e2eStart)
+	rp, err := f.rec.Plan(ctx)
+	require.NoError(t, err)
+	require.Len(t, rp.Missing, 1)
+	assert.Equal(t, "base OU", rp.Missing[0].What)
+	assert.True(t, rp.Missing[0].Create)
+	assert.Contains(t, rp.String(), "TO CREATE")
+
+	// The base may be made, the group may not: the base is made, the
+	// group stops the rest.
+	_, err = f.rec.Reconcile(ctx)
+	var pe *adsync.PrerequisiteError
+	require.ErrorAs(t, err, &pe)
+	require.Len(t, pe.Missing, 1)
+	assert.Equal(t, group, pe.Missing[0].DN)
+	_, err = f.env.dir.ReadDN(ctx, base, []string{"ou"})
+	require.NoError(t, err, "the base and the OU above it were made")
+	_, ok := f.links.Link(bo)
+	assert.False(t, ok, "no account was created while the group is missing")
+
+	f.cfg.CreateMissing = []string{"base", "groups"}
+	f.start()
+	rep, err := f.rec.Reconcile(ctx)
+	require.NoError(t, err)
+	require.Len(t, rep.Created, 1)
+	assert.Equal(t, "group", rep.Created[0].What)
+	assert.True(t, e2eMemberOf(f.account(bo), group), "the account was made, in the new group")
+	assert.Empty(t, f.plan().Missing)
+}

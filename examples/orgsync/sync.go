@@ -447,6 +447,12 @@ func (c *syncCmd) printReport(rep *adsync.RunReport) {
 		fmt.Fprintln(c.stdout, redact.NationalIDs(s))
 	}
 	fmt.Fprintf(c.stdout, "%s of plan %s at %s\n", c.sub, rep.Plan.Fingerprint(), c.now.In(c.setup.zone.Location()).Format(time.RFC3339))
+	for _, m := range rep.Created {
+		line(true, "create", m.DN, "", nil)
+	}
+	if rep.Created != nil && rep.Accounts != nil && len(rep.Accounts.Results) == 0 && c.sub == "apply" {
+		fmt.Fprintln(c.stdout, "the base was created: plan again to review what goes into it.")
+	}
 	if rep.Chapel != nil {
 		for _, r := range rep.Chapel.Results {
 			var err error

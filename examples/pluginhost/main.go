@@ -6,13 +6,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/orgsync/orgsync/examples/internal/adconfig"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"time"
+
+	"github.com/orgsync/orgsync/adsync"
+	"github.com/orgsync/orgsync/examples/internal/adconfig"
+	"github.com/orgsync/orgsync/username"
 
 	"github.com/orgsync/orgsync/connectors"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
@@ -64,6 +67,10 @@ type config struct {
 	// fingerprint applies only the plan with that fingerprint.
 	planOnly    bool
 	fingerprint string
+	// sync and names are the engine's and the username rules'
+	// configuration: --sync-config's, or the built-in ones.
+	sync  adsync.Config
+	names username.Config
 }
 
 func main() {
@@ -103,6 +110,7 @@ func parseArgs(args []string, stderr io.Writer, getenv func(string) string, now 
 	fs.StringVar(&c.adConfig, "ad-config", "", "the AD plugin's configuration `FILE` (YAML or JSON; no password in it)")
 	fs.StringVar(&c.base, "base", "", "the `DN` of the OU the engine manages; it must exist")
 	fs.StringVar(&c.upnDomain, "upn-domain", "", "give new accounts a userPrincipalName in this `domain` (default: none)")
+	syncConfig := fs.String("sync-config", "", "the sync's configuration `FILE` (the sync: and username: sections of orgsync plan's --config; default: built in, every account in --base)")
 	fs.BoolVar(&c.planOnly, "plan", false, "a dry run: print what the run would do, with its fingerprint, and change nothing")
 	fs.StringVar(&c.fingerprint, "fingerprint", "", "apply only the reviewed plan whose fingerprint is `HEX` (from --plan); without it and --plan the host plans and applies at once")
 	if err := fs.Parse(args); err != nil {
@@ -130,6 +138,15 @@ func parseArgs(args []string, stderr io.Writer, getenv func(string) string, now 
 	}
 	if _, err := connectors.ParseDN(c.base); err != nil {
 		return c, fmt.Errorf("--base: %w", err)
+	}
+	c.sync, c.names = builtinSync(c.base, c.upnDomain)
+	if *syncConfig != "" {
+		if c.sync, c.names, err = readSyncConfig(*syncConfig); err != nil {
+			return c, fmt.Errorf("--sync-config: %w", err)
+		}
+		if !connectors.EqualDN(c.sync.Base, c.base) {
+			return c, fmt.Errorf("--base %s is not the sync configuration's base %s", c.base, c.sync.Base)
+		}
 	}
 	if c.payrollSum, err = checksum("payroll-sha256", *payrollSum); err != nil {
 		return c, err

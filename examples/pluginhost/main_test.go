@@ -173,3 +173,35 @@ func TestParseArgs(t *testing.T) {
 	assert.Contains(t, help.String(), "usage: pluginhost --payroll-plugin PATH")
 	assert.Contains(t, help.String(), "-ad-sha256 hex")
 }
+
+// --sync-config gives the engine and the username rules the sync
+// configuration's own sections, in place of the built-in ones, and its
+// base must be --base.
+func TestSyncConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "sync.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(`
+directory: {url: ldaps://dc1.example.org}   # the CLI's: left alone
+sync:
+  base: OU=Kommune,DC=example,DC=org
+  mapping: {attributes: {sn: "{{.Person.Surname}}", company: Sjølund}}
+  ou: {mode: single, single: "OU=Kommune,DC=example,DC=org"}
+username: {patterns: [FFLL], upn_domain: sjolund.dk}
+`), 0o600))
+	now := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
+	withPassword := func(k string) string { return map[string]string{passwordEnv: "pw"}[k] }
+	args := []string{"--payroll-plugin", "p", "--payroll-dir", dir, "--ad-plugin", "a", "--ad-config", cfg, "--base", "OU=Kommune,DC=example,DC=org", "--sync-config", cfg}
+	c, err := parseArgs(args, io.Discard, withPassword, now)
+	require.NoError(t, err)
+	assert.Equal(t, "Sjølund", c.sync.Mapping.Attributes["company"])
+	assert.Equal(t, "sjolund.dk", c.names.UPNDomain)
+
+	args[len(args)-3] = "OU=Andet,DC=example,DC=org"
+	_, err = parseArgs(args, io.Discard, withPassword, now)
+	assert.ErrorContains(t, err, "is not the sync configuration's base")
+
+	require.NoError(t, os.WriteFile(cfg, []byte("sync: {base: \"OU=K,DC=x\", bsae: 1}\nusername: {patterns: [FFLL]}\n"), 0o600))
+	args[len(args)-3] = "OU=K,DC=x"
+	_, err = parseArgs(args, io.Discard, withPassword, now)
+	assert.ErrorContains(t, err, "bsae")
+}

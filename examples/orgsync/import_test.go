@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/pem"
+	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -242,3 +244,30 @@ identity:
 }
 
 var bg = context.Background()
+
+// A payroll served by a plugin process (the example file payroll plugin)
+// is planned and imported like a connector compiled in: the same plan,
+// then the org rules.
+func TestImportPlugin(t *testing.T) {
+	f := newImportFixture(t)
+	bin := filepath.Join(f.dir, "payroll-plugin")
+	out, err := exec.Command("go", "build", "-o", bin, "../plugins/payrollfile").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	rules, err := filepath.Abs("testdata/rules/rules.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(f.config, []byte(fmt.Sprintf("source: sd\nconnector:\n  path: payroll-plugin\n  env: [ORGSYNC_PAYROLL_DIR=%s]\nrules: %s\n",
+		filepath.Join(f.dir, "payroll"), rules)), 0o600))
+
+	text, errOut, status := f.run("plan", "plugin")
+	require.Equal(t, 0, status, errOut)
+	assert.Regexp(t, `import of sd: [1-9]\d* created`, text)
+	fp := fingerprintRE.FindStringSubmatch(text)
+	require.NotNil(t, fp, text)
+	text, errOut, status = f.run("apply", "plugin", "--fingerprint", fp[1])
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, text, "imported as registration")
+	assert.Contains(t, text, "the org rules:")
+	text, errOut, status = f.run("plan", "plugin")
+	require.Equal(t, 0, status, errOut)
+	assert.Contains(t, text, "nothing to change.")
+}

@@ -87,12 +87,22 @@ func (r *Report) Failed() int {
 // Apply carries out the plan's operations in order. A transient error is
 // retried with backoff; a permanent one is recorded against its person,
 // whose later operations are skipped, and the others go on.
+//
+// When ctx ends, Apply stops before the next person's operations, not in
+// the middle of one person's: an account half made (created, not yet in
+// its groups) or half renamed is not left behind by a stop. The
+// operations of the person in hand run to their end (each bounded by the
+// connector's own timeout).
 func (a *Applier) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	rep := &Report{Created: map[uuid.UUID]connectors.ID{}, groups: map[string]connectors.ID{}}
 	failed := map[uuid.UUID]bool{}
-	for _, op := range p.Ops {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	outer := ctx
+	ctx = context.WithoutCancel(ctx)
+	for i, op := range p.Ops {
+		if i == 0 || op.Person != p.Ops[i-1].Person {
+			if err := outer.Err(); err != nil {
+				return rep, err
+			}
 		}
 		if failed[op.Person] {
 			rep.Results = append(rep.Results, Result{Op: op, Skipped: true})

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 	cmd.Env = append(os.Environ(), asOrgsyncEnv+"="+strings.Join([]string{"serve", "--config", cfg, "--listen", "127.0.0.1:0"}, "\x1f"))
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr strings.Builder
+	var stderr lockedBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { cmd.Process.Kill() })
@@ -91,4 +92,22 @@ func TestServeConfigurationError(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"serve"}, &out, &errb), "no --config")
 	assert.Equal(t, 0, run([]string{"serve", "--config", "../../service/testdata/twin.yaml", "--check"}, &out, &errb))
 	assert.Contains(t, out.String(), "is good")
+}
+
+// lockedBuffer is a buffer a process writes to while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

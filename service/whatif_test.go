@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgsync/orgsync/boarding"
 	"github.com/orgsync/orgsync/connectors"
+	"github.com/orgsync/orgsync/connectors/inmem"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/modelfile"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
@@ -78,4 +83,54 @@ func TestWhatIfWritesNothing(t *testing.T) {
 	s.Handler().ServeHTTP(w, r)
 	assert.Equal(t, http.StatusBadRequest, w.Code)
 	assert.Contains(t, w.Body.String(), `"code": "bad_request"`)
+}
+
+// A proposal's hire in a unit with birthrights gives the boarding order
+// the birthright rules would make, on the fork only.
+func TestWhatIfShowsBoardingOrders(t *testing.T) {
+	dir := t.TempDir()
+	cat, err := os.ReadFile("web/testdata/catalogue.yaml")
+	require.NoError(t, err)
+	catalogue := writeFile(t, dir, "catalogue.yaml", string(cat)+"birthrights:\n  - job_role: basis\n    unit: U1\n    inherit: true\n")
+	model, err := filepath.Abs("web/testdata/model.json")
+	require.NoError(t, err)
+	text := fmt.Sprintf(`
+directory: {twin: true}
+model: {file: %q}
+sync:
+  base: OU=Kommune,DC=example,DC=org
+  mapping: {attributes: {sn: "{{.Person.Surname}}"}}
+  ou: {mode: single, single: "OU=Kommune,DC=example,DC=org"}
+username: {patterns: [FFLL, FFLLX], suffix_base: FFLL, suffix_max: 99}
+mail:
+  smtp: {host: mail.invalid}
+  notify:
+    from: {addr: orgsync@sjolund.example}
+    rules: [{name: ny, trigger: person-created, to: {addresses: [personale@sjolund.example]}}]
+boarding:
+  catalogue: %q
+  rights: {hr: [hr@sjolund.example]}
+  from: {addr: orgsync@sjolund.example}
+`, model, catalogue)
+	cfg, err := Parse(filepath.Join(dir, "serve.yaml"), []byte(text))
+	require.NoError(t, err)
+	s, _ := started(t, cfg, Options{Mailer: inmem.NewMailer()})
+	waitFor(t, "the first reconcile", func() bool { return jobOK(s, "reconcile") })
+
+	day := s.zone.Date(time.Now()) + 10
+	person := orgmodel.SourceID("forslag", orgmodel.KindPerson, "P1")
+	u2 := orgmodel.SourceID("sd", orgmodel.KindUnit, "U2")
+	res, err := s.WhatIf(context.Background(), WhatIfRequest{Day: day, Snapshots: []orgmodel.Snapshot{{Source: "forslag", Objects: []orgmodel.Object{
+		{ID: person, Kind: orgmodel.KindPerson, UserKey: "P1", Source: "forslag",
+			Timeline: timeline.Of(timeline.Since(day), orgmodel.Attrs(orgmodel.PersonAttrs{GivenNames: "Vera", Surname: "Forslagsen"}))},
+		{ID: orgmodel.SourceID("forslag", orgmodel.KindEngagement, "E1"), Kind: orgmodel.KindEngagement, UserKey: "E1", Source: "forslag",
+			Timeline: timeline.Of(timeline.Since(day), orgmodel.Attrs(orgmodel.EngagementAttrs{Person: person, Unit: u2, EmploymentNumber: "E1", JobFunction: "Assistent"}))},
+	}}}})
+	require.NoError(t, err)
+	require.Len(t, res.Orders, 1, "the birthright's order")
+	assert.Equal(t, person, res.Orders[0].Person)
+	assert.Equal(t, []string{"basis"}, res.Orders[0].Roles)
+	real, err := s.Boarding().Store.List(context.Background(), boarding.Query{Person: person})
+	require.NoError(t, err)
+	assert.Empty(t, real, "no order was stored")
 }

@@ -211,10 +211,10 @@ func (db *DB) writeTx(ctx context.Context, op string, fenced bool, fn func(*sql.
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return db.classify(op, err)
+		return db.ended(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.classify(op, err)
+		return db.ended(ctx, op, err)
 	}
 	return nil
 }
@@ -229,9 +229,20 @@ func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return db.classify(op, err)
+		return db.ended(ctx, op, err)
 	}
-	return db.classify(op, tx.Commit())
+	return db.ended(ctx, op, tx.Commit())
+}
+
+// ended is classify, except that a failure after ctx ended is ctx's
+// error: database/sql rolls a transaction back when its context ends, and
+// the commit that follows fails with ErrTxDone, which is the caller's
+// deadline, not a fault of the database.
+func (db *DB) ended(ctx context.Context, op string, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return db.classify(op, err)
 }
 
 // classify wraps err in an *Error of the right kind; errors that already

@@ -25,11 +25,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgsync/orgsync/internal/adtest"
+	"github.com/orgsync/orgsync/internal/pgtest"
 	"github.com/orgsync/orgsync/orgmodel"
 	"github.com/orgsync/orgsync/orgmodel/timeline"
 )
 
-func TestMain(m *testing.M) { os.Exit(adtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := adtest.Main(m)
+	pgtest.Stop()
+	os.Exit(code)
+}
 
 // sambaPassword is the test users' password.
 const sambaPassword = "Kodeord-æøå-2026!"

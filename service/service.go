@@ -43,6 +43,10 @@ type Options struct {
 	// ShutdownGrace bounds what Run does after its context ends: the
 	// batch in hand finished, the outbox flushed (default 20 s).
 	ShutdownGrace time.Duration
+	// Holder names this instance in the PostgreSQL lease that decides
+	// which instance runs the jobs (default the host name and process
+	// id): two instances in one process need names of their own.
+	Holder string
 }
 
 // Service is orgsync running: everything the configuration names, wired.

@@ -44,7 +44,7 @@ func (s *Service) openStore(ctx context.Context) error {
 	if err != nil {
 		return &ConfigError{File: s.cfg.file, Key: "store.key", Err: err}
 	}
-	s.db, err = statedb.Open(ctx, url, statedb.Options{Key: key,
+	s.db, err = statedb.Open(ctx, url, statedb.Options{Key: key, Holder: s.opts.Holder,
 		Schemas: []statedb.Schema{outboxdb.Schema, reportdb.Schema, boardingdb.Schema, inventorydb.Schema}})
 	if err != nil {
 		if errors.Is(err, statedb.ErrInvalid) || errors.Is(err, statedb.ErrKey) {

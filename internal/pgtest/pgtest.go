@@ -64,10 +64,17 @@ func inCI() bool {
 // Main runs the tests and then stops the cluster.
 func Main(m *testing.M) int {
 	code := m.Run()
+	Stop()
+	return code
+}
+
+// Stop stops the binary's cluster, if it started one: for a TestMain that
+// runs its tests through another harness's Main (adtest's) and stops this
+// one after.
+func Stop() {
 	if shared.srv != nil {
 		shared.srv.Stop()
 	}
-	return code
 }
 
 // Start returns the binary's server, starting it on first use; it skips

@@ -126,7 +126,8 @@ type Schedule struct {
 	// hands leavers to the chapel.
 	Reconcile time.Duration `yaml:"reconcile" json:"reconcile"`
 	// ReadBack is the time between passes of AD's change feed (default
-	// 10s).
+	// 2s: a pass runs between the worker's batches, so short passes keep
+	// changes from waiting behind a long one).
 	ReadBack time.Duration `yaml:"read_back" json:"read_back"`
 	// Boarding is the time between the boarding engine's sweeps and
 	// dispatches (default 1m).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/orgsync/orgsync/adsync"
@@ -22,8 +23,47 @@ import (
 // out (the chapel, the org rules, boarding, mail).
 var ErrNotConfigured = errors.New("service: that part is not configured")
 
-// Plan returns what a reconciliation would do now.
-func (s *Service) Plan(ctx context.Context) (*adsync.RunPlan, error) { return s.rec.Plan(ctx) }
+// planReuse is how long a plan answers further requests for the same
+// org model registration: a plan reads every account in AD, and many
+// people opening the plan page at once must not each make one.
+const planReuse = 5 * time.Second
+
+// planCache makes one plan at a time and shares it.
+type planCache struct {
+	turn chan struct{} // holds a token while a plan is made: the others wait
+	mu   sync.Mutex
+	plan *adsync.RunPlan
+	at   time.Time
+}
+
+// Plan returns what a reconciliation would do now. Requests that come
+// while one is being made wait for it and share it, and a plan made less
+// than planReuse ago for the model's latest registration is answered
+// again; the reconcile itself always plans afresh.
+func (s *Service) Plan(ctx context.Context) (*adsync.RunPlan, error) {
+	c := &s.plans
+	select {
+	case c.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.turn }()
+	now := time.Now()
+	c.mu.Lock()
+	p, at := c.plan, c.at
+	c.mu.Unlock()
+	if p != nil && now.Sub(at) < planReuse && p.Registration == s.model.Latest().Registration().Seq {
+		return p, nil
+	}
+	p, err := s.rec.Plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.plan, c.at = p, now
+	c.mu.Unlock()
+	return p, nil
+}
 
 // ChapelPlan returns every account in the chapel's scope with what the
 // chapel would do with it now.

@@ -156,8 +156,8 @@ type browserless struct {
 
 func newBrowserless(t *testing.T, srv *httptest.Server) *browserless {
 	jar, _ := cookiejar.New(nil)
-	c := srv.Client()
-	c.Jar = jar
+	c := &http.Client{Transport: srv.Client().Transport, Jar: jar} // srv.Client() is one client per server: a jar of its own
+
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &browserless{t: t, srv: srv, c: c}
 }

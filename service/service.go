@@ -83,6 +83,7 @@ type Service struct {
 	dispatcher *boarding.Dispatcher
 
 	login  *login
+	plans  planCache
 	fresh  bool // the model was empty when the service started
 	mounts []mount
 
@@ -126,6 +127,7 @@ func New(ctx context.Context, cfg *Config, opts Options) (_ *Service, err error)
 		opts.ShutdownGrace = 20 * time.Second
 	}
 	s := &Service{cfg: cfg, opts: opts, log: opts.Logger, metrics: newMetrics(), wake: make(chan struct{}, 1)}
+	s.plans.turn = make(chan struct{}, 1)
 	defer func() {
 		if err != nil {
 			s.Close()

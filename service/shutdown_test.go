@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,4 +81,66 @@ func TestStopFinishesTheBatchInHand(t *testing.T) {
 	for _, ev := range events {
 		assert.NotEqual(t, reg.Seq, ev.Registration, "an event of the change is still waiting: it was not acknowledged")
 	}
+}
+
+// countingTwin counts the twin's searches.
+type countingTwin struct {
+	*inmem.Directory
+	searches atomic.Int64
+}
+
+func (d *countingTwin) Search(ctx context.Context, req connectors.SearchRequest, fn func(*connectors.Entry) error) error {
+	d.searches.Add(1)
+	return d.Directory.Search(ctx, req, fn)
+}
+
+// Many plan requests at once make one plan and share it; after a change
+// to the model the next request plans afresh.
+func TestPlansAreShared(t *testing.T) {
+	cfg := twinConfig(t)
+	cfg.Schedule.ReadBack = time.Hour
+	twin, err := newTwin(context.Background(), cfg)
+	require.NoError(t, err)
+	count := &countingTwin{Directory: twin}
+	s, _ := started(t, cfg, Options{Directory: count})
+	waitFor(t, "the first reconcile and read-back", func() bool { return jobOK(s, "reconcile") && jobOK(s, "read-back") })
+	change := func(name string) {
+		var person uuid.UUID
+		for o := range s.Model().Latest().All(orgmodel.KindPerson) {
+			person = o.ID
+			break
+		}
+		var cs orgmodel.ChangeSet
+		cs.Update(person, timeline.Since(s.zone.Date(time.Now())), orgmodel.PersonPatch{Surname: new(name)})
+		at := time.Now()
+		_, err := s.Model().Apply(context.Background(), &cs, orgmodel.Registration{Time: at, Actor: "test"})
+		require.NoError(t, err)
+		// The worker's own searches for the change are not the plans'.
+		waitFor(t, "the worker to take the change", func() bool {
+			for _, j := range s.Status() {
+				if j.Job == "worker" && j.LastEnd.After(at) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	plan := func(n int) int64 {
+		before := count.searches.Load()
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				_, err := s.Plan(context.Background())
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		return count.searches.Load() - before
+	}
+	change("Enplan")
+	one := plan(1)
+	require.Positive(t, one)
+	assert.Zero(t, plan(10), "the plan just made is shared")
+	change("Toplan")
+	assert.Equal(t, one, plan(10), "ten requests after a change make one plan")
 }

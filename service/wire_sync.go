@@ -57,7 +57,7 @@ func (s *Service) wireSync(ctx context.Context) error {
 	s.worker = &adsync.Worker{
 		Model: s.model, Name: "adsync", Engine: s.engine, Applier: s.rec.Applier, Now: s.opts.Now,
 		Parallel: sc.Parallel, Reconciler: s.rec, Every: orDefault(sc.Reconcile, time.Hour),
-		ReadBack: w.ReadBack, ReadBackEvery: orDefault(sc.ReadBack, 10*time.Second),
+		ReadBack: w.ReadBack, ReadBackEvery: orDefault(sc.ReadBack, 2*time.Second),
 		OnResult:    s.onResult,
 		OnReconcile: s.onReconcile,
 		OnReadBack:  s.onReadBack,
